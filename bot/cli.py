@@ -1,0 +1,139 @@
+"""The `cinebooker` command line.
+
+Bad input (a broken catalog file, a bad setting) ends with a one-line error that
+names the field and the fix, exit status 2, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+EXIT_BAD_INPUT = 2
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fail(message: str) -> NoReturn:
+    print(f"cinebooker: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = "_".join(str(p) for p in first["loc"]).upper()
+        message = first["msg"].removeprefix("Value error, ")
+        fail(f"setting CINEBOOKER_{field}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cinebooker", description="Cinema tickets inside Telegram")
+    sub = parser.add_subparsers(dest="command", required=True)
+    playground = sub.add_parser("playground", help="everything in one process on the embedded default")
+    playground.add_argument("--host", default="127.0.0.1")
+    playground.add_argument("--port", type=int, default=8080)
+    sub.add_parser("polling", help="the bot with long polling")
+    serve = sub.add_parser("serve", help="the aiohttp server: webhooks, health, metrics")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=8080)
+    worker = sub.add_parser("worker", help="Dramatiq workers")
+    worker.add_argument("--processes", type=int, default=1)
+    worker.add_argument("--threads", type=int, default=4)
+    sub.add_parser("migrate", help="alembic upgrade head")
+    catalog = sub.add_parser("catalog", help="load or dump the cinema's catalog (YAML)")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True)
+    catalog_import = catalog_sub.add_parser("import", help="load movies, halls, showtimes, prices, promo codes")
+    catalog_import.add_argument("file", type=Path)
+    catalog_export = catalog_sub.add_parser("export", help="dump the catalog (to stdout without FILE)")
+    catalog_export.add_argument("file", type=Path, nargs="?")
+    payments = sub.add_parser("payments", help="payment housekeeping")
+    payments_sub = payments.add_subparsers(dest="payments_command", required=True)
+    reconcile = payments_sub.add_parser(
+        "reconcile", help="settle what webhooks missed: lapsed bookings, lost payments, owed refunds"
+    )
+    reconcile.add_argument("--days", type=int, default=7, help="how far back to look at payments")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = load_settings()
+    from bot.logging import configure_logging
+
+    configure_logging(settings.log_level, settings.log_json)
+    handlers: dict[str, Callable[[argparse.Namespace, Settings], None]] = {
+        "migrate": _migrate,
+        "payments": _payments,
+        "catalog": _catalog,
+        "playground": _playground,
+        "polling": _polling,
+        "serve": _serve,
+        "worker": _not_yet("worker", 5),
+    }
+    handlers[args.command](args, settings)
+
+
+def _not_yet(command: str, issue: int) -> Callable[[argparse.Namespace, Settings], None]:
+    def run(_args: argparse.Namespace, _settings: Settings) -> None:
+        fail(f"`cinebooker {command}` is not built yet (it arrives with issue #{issue})")
+
+    return run
+
+
+def _polling(_args: argparse.Namespace, settings: Settings) -> None:
+    from bot.container import build_container
+    from bot.telegram import run_polling
+
+    asyncio.run(run_polling(build_container(settings)))
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    from aiohttp import web
+
+    from bot.container import build_container
+    from bot.server import build_app
+
+    web.run_app(build_app(build_container(settings)), host=args.host, port=args.port, print=None)
+
+
+def _payments(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.commands import reconcile_payments
+
+    asyncio.run(reconcile_payments(settings, args.days))
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> None:
+    from bot.migrations import upgrade
+
+    upgrade(settings.database_url)
+    print("database is at the latest schema")
+
+
+def _catalog(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.commands import export_catalog, import_catalog
+
+    if args.catalog_command == "import":
+        asyncio.run(import_catalog(settings, args.file))
+    else:
+        asyncio.run(export_catalog(settings, args.file))
+
+
+def _playground(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.commands import print_now_showing
+
+    # The web chat, sandboxes and bot arrive with issues #3, #4 and #6; until then
+    # the playground shows what the embedded database is selling.
+    asyncio.run(print_now_showing(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""One-shot commands on the database: `catalog import|export`, `payments
+reconcile`, and the embedded preview of what is showing."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import AsyncIterator
+
+from sqlalchemy.exc import DBAPIError
+
+from bot.cli import fail
+from bot.container import Container, build_container
+from bot.settings import Settings
+from domain.services.catalog_admin import CatalogError
+
+
+@contextlib.asynccontextmanager
+async def _container(settings: Settings) -> AsyncIterator[Container]:
+    """A container for one command; a database without the schema is a one-line
+    error that says what to do."""
+    container = build_container(settings)
+    try:
+        yield container
+    except DBAPIError as exc:
+        first = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        fail(f"database not ready ({first}); run `cinebooker migrate` first")
+    finally:
+        await container.close()
+
+
+async def import_catalog(settings: Settings, file: Path) -> None:
+    from infrastructure.catalog.yamlfile import load_catalog
+
+    try:
+        data = load_catalog(file)
+    except CatalogError as exc:
+        fail(str(exc))
+    # The settings are the cinema's one truth for display and payments; a file
+    # written for another zone or currency would show wrong times or prices.
+    for field, theirs, ours in (
+        ("currency", data.cinema.currency, settings.currency),
+        ("timezone", data.cinema.timezone, settings.timezone),
+    ):
+        if theirs != ours:
+            fail(
+                f"{file}: cinema.{field}: the file says {theirs} but CINEBOOKER_{field.upper()} "
+                f"is {ours}; set CINEBOOKER_{field.upper()}={theirs} or change the file"
+            )
+    async with _container(settings) as container:
+        try:
+            report = await container.catalog_admin.import_catalog(data)
+        except CatalogError as exc:
+            fail(str(exc))
+    print(f"imported {file}: {report.summary()}")
+
+
+async def export_catalog(settings: Settings, file: Path | None) -> None:
+    from infrastructure.catalog.yamlfile import dump_catalog
+
+    async with _container(settings) as container:
+        data = await container.catalog_admin.export_catalog()
+    text = dump_catalog(data)
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+        print(f"exported the catalog to {file}")
+
+
+async def reconcile_payments(settings: Settings, days: int) -> None:
+    from domain.errors import PaymentProviderDown
+
+    async with _container(settings) as container:
+        try:
+            report = await container.payments.reconcile(days)
+        except PaymentProviderDown as exc:
+            fail(f"payment provider unreachable: {exc}; run it again later")
+    print(f"reconciled: {report.summary()}")
+
+
+async def print_now_showing(settings: Settings) -> None:
+    """What the embedded database sells, until the web chat (issue #6) shows it."""
+    async with _container(settings) as container:
+        showing = await container.catalog.now_showing()
+    zone = container.deps.policy.zone
+    if not showing:
+        print("Nothing is on sale. Load a catalog: cinebooker catalog import examples/cinema.yaml")
+        return
+    print(f"Now showing ({settings.database_url}):")
+    for item in showing:
+        movie = item.movie
+        times = ", ".join(s.starts_at.astimezone(zone).strftime("%a %d %b %H:%M") for s in item.next_showtimes[:3])
+        more = len(item.next_showtimes) - 3
+        print(f"  {movie.title} ({movie.runtime_min} min, {movie.age_rating or 'unrated'}; "
+              f"{'/'.join(item.formats)}): {times}{f' and {more} more' if more > 0 else ''}")
+    print("The Telegram web chat and payment sandboxes arrive with the playground (issue #6).")

@@ -1,0 +1,148 @@
+"""The composition root: builds adapters from settings and hands out services."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings, percent_to_basis_points
+from domain.holds import HoldStore
+from domain.ports import SystemClock
+from domain.pricing import GroupDiscount, PricingPolicy
+from domain.services.bookings import BookingService
+from domain.services.catalog import CatalogService
+from domain.services.catalog_admin import CatalogAdmin
+from domain.services.checkout import CheckoutService
+from domain.payments import PaymentProvider
+from domain.services.deps import BookingPolicy, Deps
+from domain.services.payments import PaymentService, ReturnLinks
+from domain.services.seats import SeatService
+from infrastructure.db.engine import create_engine, session_factory
+from infrastructure.db.uow import SqlUnitOfWorkFactory
+from infrastructure.holds.memory import MemoryHoldStore
+
+
+def booking_policy(settings: Settings) -> BookingPolicy:
+    return BookingPolicy(
+        hold_minutes=settings.hold_minutes,
+        payment_minutes=settings.payment_minutes,
+        cancel_before_minutes=settings.cancel_before_minutes,
+        max_seats=settings.max_seats,
+        timezone=settings.timezone,
+        currency=settings.currency,
+        pricing=PricingPolicy(
+            vat_basis_points=percent_to_basis_points(settings.vat_rate),
+            group=GroupDiscount(
+                min_tickets=settings.group_discount_min_tickets,
+                basis_points=percent_to_basis_points(settings.group_discount_percent),
+            ),
+        ),
+    )
+
+
+class BotLinks:
+    """Deep links back into the bot; the username is learnt from getMe at start."""
+
+    def __init__(self, username: str = "") -> None:
+        self.username = username
+
+    def paid(self, booking_id: int) -> str:
+        return f"https://t.me/{self.username}?start=paid_{booking_id}"
+
+    def unpaid(self, booking_id: int) -> str:
+        return f"https://t.me/{self.username}?start=unpaid_{booking_id}"
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    deps: Deps
+    redis: object | None = None
+
+    @property
+    def catalog(self) -> CatalogService:
+        return CatalogService(self.deps)
+
+    @property
+    def seats(self) -> SeatService:
+        return SeatService(self.deps)
+
+    @property
+    def checkout(self) -> CheckoutService:
+        return CheckoutService(self.deps)
+
+    @property
+    def bookings(self) -> BookingService:
+        return BookingService(self.deps)
+
+    @property
+    def catalog_admin(self) -> CatalogAdmin:
+        return CatalogAdmin(self.deps)
+
+    @functools.cached_property
+    def links(self) -> BotLinks:
+        return BotLinks()
+
+    @functools.cached_property
+    def payments(self) -> PaymentService:
+        from infrastructure.payments.paypal_gateway import PayPalGateway
+        from infrastructure.payments.stripe_gateway import StripeGateway
+
+        s = self.settings
+        gateways = {
+            PaymentProvider.STRIPE: StripeGateway(s.stripe_secret_key, s.stripe_api_url),
+            PaymentProvider.PAYPAL: PayPalGateway(
+                s.paypal_client_id,
+                s.paypal_client_secret,
+                s.paypal_api_url,
+                s.paypal_webhook_id,
+                # PayPal brings the buyer back to us; we capture, then send them to the bot.
+                return_url=s.public_url.rstrip("/") + "/payments/paypal/return",
+            ),
+        }
+        return PaymentService(self.deps, gateways, ReturnLinks(self.links.paid, self.links.unpaid))
+
+    def hall_pictures(self) -> object | None:
+        """Rendered hall pictures for the seat map (None: text and keyboard only)."""
+        if not self.settings.seat_map_pictures:
+            return None
+        from infrastructure.render.cache import HallPictureCache
+
+        return HallPictureCache(Path(self.settings.cache_dir) / "halls")
+
+    async def close(self) -> None:
+        if "payments" in self.__dict__:
+            for gateway in self.payments.gateways.values():
+                await gateway.close()  # type: ignore[attr-defined]
+        await self.engine.dispose()
+        if self.redis is not None:
+            await self.redis.aclose()  # type: ignore[attr-defined]
+
+
+def build_container(settings: Settings) -> Container:
+    """Create adapters; no connection is opened until something is asked for."""
+    engine = create_engine(settings.database_url)
+    redis = None
+    holds: HoldStore
+    if settings.redis_url:
+        from redis.asyncio import BlockingConnectionPool, Redis
+
+        from infrastructure.holds.redis import RedisHoldStore
+
+        # Wait for a free connection instead of failing at once when many updates
+        # are handled together (redis-py raises past max_connections otherwise).
+        redis = Redis.from_pool(BlockingConnectionPool.from_url(settings.redis_url, max_connections=100, timeout=20))
+        holds = RedisHoldStore(redis)
+    else:
+        holds = MemoryHoldStore()
+    deps = Deps(
+        uow=SqlUnitOfWorkFactory(session_factory(engine)),
+        holds=holds,
+        clock=SystemClock(),
+        policy=booking_policy(settings),
+    )
+    return Container(settings, engine, deps, redis)

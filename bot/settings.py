@@ -1,0 +1,96 @@
+"""Settings from the environment (prefix CINEBOOKER_) and a .env file.
+
+With nothing set, CineBooker runs on its embedded default: SQLite, in-memory holds,
+local files and the playground's stand-ins for Telegram, Stripe and PayPal.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLAYGROUND_TOKEN = "123456:PLAYGROUND-cinebooker-token"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CINEBOOKER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: str = PLAYGROUND_TOKEN
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite+aiosqlite:///./var/cinebooker.db"
+    redis_url: str = ""
+    storage_url: str = "file://./var/storage"
+    s3_endpoint_url: str = ""
+    public_url: str = "http://127.0.0.1:8080"
+    webhook_secret: str = ""
+    stripe_secret_key: str = "sk_test_playground"
+    stripe_webhook_secret: str = "whsec_playground"
+    stripe_api_url: str = ""
+    paypal_client_id: str = "playground-client"
+    paypal_client_secret: str = "playground-secret"
+    paypal_webhook_id: str = "WH-PLAYGROUND"
+    paypal_api_url: str = ""
+    staff_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    hold_minutes: int = Field(10, ge=1, le=120)
+    payment_minutes: int = Field(15, ge=1, le=24 * 60)
+    cancel_before_minutes: int = Field(120, ge=0)
+    max_seats: int = Field(10, ge=1, le=50)
+    timezone: str = "UTC"
+    currency: str = "EUR"
+    vat_rate: str = "7"  # percent, up to two decimals
+    group_discount_min_tickets: int = Field(6, ge=0)
+    group_discount_percent: str = "10"
+    cache_dir: str = "./var/cache"  # rendered hall pictures
+    seat_map_pictures: bool = True  # a picture of the whole hall beside the seat keyboard
+    throttle_rate: float = Field(5.0, gt=0)  # updates a second one user may send, sustained
+    throttle_burst: int = Field(15, ge=1)  # ...and in a burst
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @field_validator("staff_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("use comma-separated Telegram user ids, e.g. 123,456")
+            return [int(p) for p in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Berlin") from None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("use a 3-letter ISO currency code like EUR")
+        return value.upper()
+
+    @field_validator("vat_rate", "group_discount_percent")
+    @classmethod
+    def _percent(cls, value: str) -> str:
+        percent_to_basis_points(value)
+        return value
+
+
+def percent_to_basis_points(value: str) -> int:
+    """'7' -> 700, '19.5' -> 1950; at most two decimals, 0..100."""
+    whole, _, frac = str(value).strip().partition(".")
+    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+        raise ValueError(f"not a percentage with at most 2 decimals: {value!r}")
+    points = int(whole) * 100 + int(frac.ljust(2, "0") or 0)
+    if points > 10_000:
+        raise ValueError(f"a percentage cannot exceed 100: {value!r}")
+    return points

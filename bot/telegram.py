@@ -1,0 +1,165 @@
+"""The Telegram side of the composition root: bot, dispatcher, dialogs, and the
+two ways to receive updates (long polling, webhook server)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.types import BotCommand
+from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.protocols import BgManagerFactory
+
+from bot.container import Container
+from dialogs.answers import AnsweringMessageManager
+from dialogs.booking.dialog import booking_dialog
+from dialogs.context import AppServices
+from dialogs.menu import language_dialog, main_menu_dialog
+from dialogs.my_bookings import my_bookings_dialog
+from domain.services.customers import CustomerService
+from handlers.booking_expiry import BookingExpirySweeper
+from handlers.commands import commands_router, fallback_router
+from handlers.errors import errors_router
+from handlers.hold_expiry import HoldExpiryNotifier
+from handlers.language import LanguageStore
+from handlers.payment_notices import PaymentNotifier
+from handlers.middlewares import InFlightMiddleware, TextsMiddleware, ThrottleMiddleware
+from infrastructure.holds.watch import MemoryHoldWatch, RedisHoldWatch
+from infrastructure.i18n import Translator
+from infrastructure.telegram.retry import RetryAfterMiddleware
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "mybookings", "language", "help", "cancel")
+
+
+@dataclass
+class TelegramRuntime:
+    bot: Bot
+    dispatcher: Dispatcher
+    bg: BgManagerFactory
+    notifier: HoldExpiryNotifier
+    translator: Translator
+    in_flight: InFlightMiddleware
+    payment_notices: PaymentNotifier
+    expiry: BookingExpirySweeper
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def start_background(self) -> None:
+        self.tasks.append(asyncio.create_task(self.notifier.run(), name="hold-expiry"))
+        self.tasks.append(asyncio.create_task(self.expiry.run(), name="booking-expiry"))
+
+    async def close(self) -> None:
+        # Updates polled but not yet started are tasks aiogram keeps privately;
+        # wait for them too, or the storage closes under their feet.
+        pending = set(getattr(self.dispatcher, "_handle_update_tasks", ()))
+        if pending:
+            await asyncio.wait(pending, timeout=10)
+        if not await self.in_flight.drain():
+            log.warning("stopping with %s updates still being handled", self.in_flight.running)
+        for task in self.tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.dispatcher.fsm.close()
+        await self.bot.session.close()
+
+
+def build_bot(container: Container) -> Bot:
+    settings = container.settings
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(settings.bot_token, session=session)
+
+
+def _storage(container: Container) -> tuple[BaseStorage, BaseEventIsolation]:
+    if container.redis is None:
+        return MemoryStorage(), SimpleEventIsolation()
+    from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+    # Destiny keys: aiogram-dialog keeps its stacks beside the plain FSM data.
+    keys = DefaultKeyBuilder(with_destiny=True)
+    storage = RedisStorage(container.redis, key_builder=keys)  # type: ignore[arg-type]
+    return storage, RedisEventIsolation(container.redis, key_builder=keys)  # type: ignore[arg-type]
+
+
+def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRuntime:
+    bot = bot or build_bot(container)
+    translator = Translator()
+    storage, isolation = _storage(container)
+    watcher = RedisHoldWatch(container.redis) if container.redis is not None else MemoryHoldWatch()  # type: ignore[arg-type]
+    services = AppServices(
+        catalog=container.catalog,
+        seats=container.seats,
+        checkout=container.checkout,
+        bookings=container.bookings,
+        policy=container.deps.policy,
+        payments=container.payments,
+        hold_watch=watcher,
+        pictures=container.hall_pictures(),
+    )
+    customers = CustomerService(container.deps)
+    languages = LanguageStore(storage, bot.id, customers)
+    dp = Dispatcher(storage=storage, events_isolation=isolation)
+    # aiogram closes the storage when polling stops, while updates may still be
+    # handled; TelegramRuntime.close() closes it once they are done.
+    dp.shutdown.handlers = [h for h in dp.shutdown.handlers if h.callback != dp.fsm.close]
+    dp["services"] = services
+    dp["customers"] = customers
+    dp["translator"] = translator
+    dp["language_store"] = languages
+    texts = TextsMiddleware(translator, languages)
+    throttle = ThrottleMiddleware(container.settings.throttle_rate, container.settings.throttle_burst)
+    in_flight = InFlightMiddleware()
+    # Outermost, around aiogram's own (errors, user context, FSM lock): an update
+    # counts as done only once its lock is released and its error handled.
+    builtin = list(dp.update.outer_middleware)
+    for middleware in builtin:
+        dp.update.outer_middleware.unregister(middleware)
+    for middleware in (in_flight, *builtin):
+        dp.update.outer_middleware(middleware)
+    # Every update, background dialog updates included, gets the customer's texts.
+    dp.update.outer_middleware(texts)
+    for observer in (dp.message, dp.callback_query):
+        observer.outer_middleware(throttle)
+    dp.include_router(errors_router())
+    dp.include_router(commands_router())
+    dp.include_routers(main_menu_dialog(), language_dialog(), booking_dialog(), my_bookings_dialog())
+    dp.include_router(fallback_router())
+    bg = setup_dialogs(dp, message_manager=AnsweringMessageManager(), events_isolation=isolation)
+    notifier = HoldExpiryNotifier(bot, services, watcher, bg, translator, languages)
+    payment_notices = PaymentNotifier(bot, translator, languages, bg)
+    expiry = BookingExpirySweeper(bot, services, translator, languages)
+    return TelegramRuntime(bot, dp, bg, notifier, translator, in_flight, payment_notices, expiry)
+
+
+async def learn_username(runtime: TelegramRuntime, container: Container) -> None:
+    """Payment return links are deep links into this bot: they need its username."""
+    container.links.username = (await runtime.bot.me()).username or ""
+
+
+async def set_commands(runtime: TelegramRuntime) -> None:
+    for locale in runtime.translator.locales:
+        commands = [BotCommand(command=c, description=runtime.translator.get(locale, f"command-{c}")) for c in COMMANDS]
+        await runtime.bot.set_my_commands(commands, language_code=None if locale == runtime.translator.default else locale)
+
+
+async def run_polling(container: Container) -> None:
+    runtime = build_telegram(container)
+    try:
+        await runtime.bot.delete_webhook(drop_pending_updates=False)
+        await learn_username(runtime, container)
+        await set_commands(runtime)
+        runtime.start_background()
+        await runtime.dispatcher.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
+    finally:
+        await runtime.close()
+        await container.close()

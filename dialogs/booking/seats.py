@@ -1,0 +1,210 @@
+"""The seat map window: the hall by views (block x rows) as an inline grid, the
+picture of the whole hall, best-seat buttons, and the customer's selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, InlineKeyboardButton
+from aiogram_dialog import DialogManager, Window
+from aiogram_dialog.api.entities import MediaAttachment
+from aiogram_dialog.api.internal import RawKeyboard
+from aiogram_dialog.api.protocols import DialogProtocol
+from aiogram_dialog.widgets.kbd import Back, Button, Keyboard, Row, Select
+from aiogram_dialog.widgets.media import DynamicMedia
+from aiogram_dialog.widgets.text import Format
+
+from dialogs.answers import say
+from dialogs.context import owner_token, services, texts, user_id, watch_selection
+from dialogs.formatting import clip, clock, day_label
+from dialogs.i18n import T
+from dialogs.seatmap.layout import neighbours, plan_views, render_view, seat_item_ok, view_of_seat
+from dialogs.states import Booking
+from domain.errors import InvalidSeats, NotFound, SalesClosed, SeatsUnavailable
+
+BEST_COUNTS = ("1", "2", "3", "4", "5", "6")
+
+
+class SeatGrid(Keyboard):
+    """The seats of the current view; a press holds or releases one seat."""
+
+    async def _render_keyboard(self, data: dict[str, Any], manager: DialogManager) -> RawKeyboard:
+        rows: RawKeyboard = []
+        for row in data.get("grid", []):
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        text=cell.text,
+                        callback_data=self._item_callback_data(cell.seat_code) if cell.seat_code else self.widget_id,
+                    )
+                    for cell in row
+                ]
+            )
+        return rows
+
+    async def _process_own_callback(self, callback: CallbackQuery, dialog: DialogProtocol, manager: DialogManager) -> bool:
+        # A spacer or a taken seat was pressed: nothing to do but say so.
+        say(manager, texts(manager)("seat-not-selectable"))
+        return True
+
+    async def _process_item_callback(
+        self, callback: CallbackQuery, data: str, dialog: DialogProtocol, manager: DialogManager
+    ) -> bool:
+        await on_seat(callback, manager, data)
+        return True
+
+
+async def on_seat(callback: CallbackQuery, manager: DialogManager, code: str) -> None:
+    t = texts(manager)
+    svc = services(manager)
+    showtime_id = manager.dialog_data.get("showtime_id")
+    if not seat_item_ok(code) or not isinstance(showtime_id, int):
+        say(manager, t("error-forged"))
+        return
+    try:
+        selection = await svc.seats.toggle(showtime_id, code, owner_token(callback.from_user.id))
+    except SeatsUnavailable:
+        say(manager, t("seat-taken", seat=code))
+    except InvalidSeats as exc:
+        limit = exc.params.get("max")
+        say(manager, t("seat-limit", max=limit) if limit else t("seat-invalid", seat=code))
+    except (SalesClosed, NotFound):
+        say(manager, t("sales-closed"), alert=True)
+        await manager.switch_to(Booking.showtimes)
+    else:
+        key = "seat-held" if code in selection.seats else "seat-released"
+        say(manager, t(key, seat=code, count=len(selection.seats)))
+        await watch_selection(manager, showtime_id, selection.remaining_ms)
+
+
+async def on_best(callback: CallbackQuery, _w: Any, manager: DialogManager, count: str) -> None:
+    t = texts(manager)
+    svc = services(manager)
+    if count not in BEST_COUNTS:
+        say(manager, t("error-forged"))
+        return
+    showtime_id = manager.dialog_data["showtime_id"]
+    try:
+        selection = await svc.seats.hold_best(showtime_id, int(count), owner_token(callback.from_user.id))
+    except SeatsUnavailable as exc:
+        # Others pressing at the same moment is not the same as a full hall.
+        say(manager, t("best-contested") if exc.params.get("contested") else t("best-none", count=int(count)))
+        return
+    except (SalesClosed, NotFound):
+        say(manager, t("sales-closed"), alert=True)
+        await manager.switch_to(Booking.showtimes)
+        return
+    _, _, hall = await svc.catalog.showtime(showtime_id)
+    manager.dialog_data["view"] = view_of_seat(plan_views(hall), selection.seats[0])
+    say(manager, t("best-held", seats=", ".join(selection.seats)))
+    await watch_selection(manager, showtime_id, selection.remaining_ms)
+
+
+NAV = {"vl": "left", "vr": "right", "vf": "front", "vb": "back"}
+
+
+async def on_view(callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Step to the view beside, in front of or behind the current one."""
+    _, _, hall = await services(manager).catalog.showtime(manager.dialog_data["showtime_id"])
+    views = plan_views(hall)
+    here = manager.dialog_data.get("view", 0) % len(views)
+    target = getattr(neighbours(views, here), NAV[button.widget_id])
+    if target is None:
+        say(manager, texts(manager)("view-edge"))
+        return
+    manager.dialog_data["view"] = target
+
+
+async def on_clear(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await services(manager).seats.release_all(manager.dialog_data["showtime_id"], owner_token(callback.from_user.id))
+    say(manager, texts(manager)("selection-cleared"))
+    await watch_selection(manager, manager.dialog_data["showtime_id"], 0)
+
+
+async def on_continue(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    svc = services(manager)
+    selection = await svc.seats.selection(manager.dialog_data["showtime_id"], owner_token(callback.from_user.id))
+    if not selection.seats:
+        say(manager, texts(manager)("selection-empty"))
+        return
+    # Keep ticket types chosen earlier for seats still held; new seats are adults.
+    chosen = manager.dialog_data.get("tickets", {})
+    manager.dialog_data["tickets"] = {s: chosen.get(s, "adult") for s in selection.seats}
+    showtime_id = manager.dialog_data["showtime_id"]
+    await svc.seats.extend(showtime_id, owner_token(callback.from_user.id))
+    await watch_selection(manager, showtime_id, svc.policy.hold_ms)
+    await manager.switch_to(Booking.tickets)
+
+
+async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = texts(dialog_manager)
+    svc = services(dialog_manager)
+    customer_id = user_id(dialog_manager)
+    owner = owner_token(customer_id)
+    showtime_id = dialog_manager.dialog_data["showtime_id"]
+    showing = await svc.catalog.showing(showtime_id, owner, customer_id)
+    showtime, movie, hall, seat_map = showing.showtime, showing.movie, showing.hall, showing.seat_map
+    selection = await svc.seats.selection(showtime_id, owner)
+    views = plan_views(hall)
+    if "view" not in dialog_manager.dialog_data:
+        anchor = selection.seats[0] if selection.seats else None
+        dialog_manager.dialog_data["view"] = view_of_seat(views, anchor) if anchor else len(views) // 2
+    index = dialog_manager.dialog_data["view"] % len(views)
+    dialog_manager.dialog_data["view"] = index
+    view = views[index]
+    near = neighbours(views, index)
+    zone = svc.policy.zone
+    local = showtime.starts_at.astimezone(zone)
+    minutes_left = (selection.remaining_ms + 59_999) // 60_000
+    picture = None
+    if svc.pictures is not None:
+        path = await svc.pictures.path_for(seat_map, view, t)
+        picture = MediaAttachment(type="photo", path=path) if path else None
+    header = t(
+        "seats-header",
+        title=clip(movie.title, 60),
+        day=day_label(local.date(), t),
+        time=clock(showtime.starts_at, zone),
+        hall=hall.name,
+        format=showtime.format,
+    )
+    return {
+        "header": header,
+        "grid": render_view(seat_map, view, None),
+        "view_label": t("seats-view", rows=view.rows_label, seats=view.seats_label, index=index + 1, total=len(views)),
+        "can_left": near.left is not None,
+        "can_right": near.right is not None,
+        "can_front": near.front is not None,
+        "can_back": near.back is not None,
+        "selection": ", ".join(selection.seats),
+        "has_selection": bool(selection.seats),
+        "minutes_left": minutes_left,
+        "free": seat_map.free_count(),
+        "best": list(BEST_COUNTS),
+        "picture": picture,
+    }
+
+
+seats_window = Window(
+    DynamicMedia("picture", when="picture"),
+    Format("{header}"),
+    Format("{view_label}"),
+    T("seats-legend"),
+    T("seats-selection", "selection", "minutes_left", when="has_selection"),
+    T("seats-pick", "free", when=lambda data, *_: not data.get("has_selection")),
+    SeatGrid(id="s"),
+    Row(
+        Button(T("view-left"), id="vl", on_click=on_view, when="can_left"),
+        Button(T("view-front"), id="vf", on_click=on_view, when="can_front"),
+        Button(T("view-back"), id="vb", on_click=on_view, when="can_back"),
+        Button(T("view-right"), id="vr", on_click=on_view, when="can_right"),
+    ),
+    Row(Select(T("best-button", "item"), id="b", item_id_getter=lambda i: i, items="best", on_click=on_best)),
+    Row(
+        Back(T("button-back"), id="sb"),
+        Button(T("button-clear"), id="sc", on_click=on_clear, when="has_selection"),
+        Button(T("button-continue"), id="sn", on_click=on_continue, when="has_selection"),
+    ),
+    state=Booking.seats,
+    getter=seats_getter,
+)

@@ -1,0 +1,31 @@
+"""Showing money, dates and times to a customer, in their language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dialogs.context import Texts
+from domain.money import Money
+
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "RUB": "₽"}
+
+
+def money(value: Money) -> str:
+    whole, cents = divmod(abs(value.amount), 100)
+    sign = "−" if value.amount < 0 else ""
+    symbol = SYMBOLS.get(value.currency, value.currency)
+    return f"{sign}{whole}.{cents:02d} {symbol}"
+
+
+def day_label(day: date, t: Texts) -> str:
+    return t("date-short", weekday=t(f"weekday-{day.weekday()}"), day=day.day, month=t(f"month-{day.month}"))
+
+
+def clock(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut a text to ``limit`` characters with an ellipsis (Telegram's limits)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

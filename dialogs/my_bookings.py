@@ -1,0 +1,144 @@
+"""My bookings: upcoming and past, the details of one, cancellation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from dialogs.answers import say
+from dialogs.context import services, texts, user_id
+from dialogs.formatting import clip, clock, money
+from dialogs.i18n import T
+from dialogs.states import MyBookings
+from domain.booking import BookingStatus
+from domain.errors import CancellationNotAllowed, NotFound, PaymentProviderDown
+from domain.services.bookings import BookingView
+
+
+def _label(view: BookingView, manager: DialogManager) -> str:
+    t = texts(manager)
+    zone = services(manager).policy.zone
+    local = view.showtime.starts_at.astimezone(zone)
+    return clip(
+        t(
+            "booking-button",
+            number=view.booking.id,
+            title=view.movie.title,
+            date=local.strftime("%d.%m."),
+            time=clock(view.showtime.starts_at, zone),
+            status=t(f"status-{view.booking.status}"),
+        ),
+        64,
+    )
+
+
+async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    upcoming, past = await services(dialog_manager).bookings.my_bookings(user_id(dialog_manager))
+    past_state = dialog_manager.current_context().state == MyBookings.past
+    views = past if past_state else upcoming
+    return {"bookings": [(str(v.booking.id), _label(v, dialog_manager)) for v in views], "empty": not views}
+
+
+async def on_booking(callback: CallbackQuery, _w: Any, manager: DialogManager, booking_id: str) -> None:
+    if not booking_id.isdigit():
+        say(manager, texts(manager)("error-forged"))
+        return
+    manager.dialog_data["booking_id"] = int(booking_id)
+    await manager.switch_to(MyBookings.detail)
+
+
+async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = texts(dialog_manager)
+    svc = services(dialog_manager)
+    try:
+        view = await svc.bookings.get_for_customer(dialog_manager.dialog_data["booking_id"], user_id(dialog_manager))
+    except NotFound:
+        return {"detail": t("booking-gone"), "cancellable": False}
+    b = view.booking
+    zone = svc.policy.zone
+    lines = "\n".join(
+        t("summary-line", seat=s.seat_code, type=t(f"ticket-{s.ticket_type}"), price=money(s.total)) for s in b.seats
+    )
+    detail = t(
+        "booking-detail",
+        number=b.id,
+        title=clip(view.movie.title, 60),
+        date=view.showtime.starts_at.astimezone(zone).strftime("%d.%m.%Y"),
+        time=clock(view.showtime.starts_at, zone),
+        hall=view.hall_name,
+        lines=lines,
+        total=money(b.total),
+        status=t(f"status-{b.status}"),
+    )
+    cancellable = b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID)
+    return {"detail": detail, "cancellable": cancellable}
+
+
+async def on_cancel(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    t = texts(manager)
+    try:
+        result = await services(manager).bookings.cancel(manager.dialog_data["booking_id"], callback.from_user.id)
+    except CancellationNotAllowed as exc:
+        minutes = exc.params.get("minutes")
+        say(manager, t("cancel-too-late", hours=minutes // 60) if minutes else t("cancel-not-possible"), alert=True)
+        await manager.switch_to(MyBookings.detail)
+        return
+    except NotFound:
+        say(manager, t("booking-gone"), alert=True)
+        await manager.switch_to(MyBookings.upcoming)
+        return
+    payments = services(manager).payments
+    if result.refund_due and payments is not None:
+        try:
+            await payments.refund_booking(result.booking.id)
+        except PaymentProviderDown:
+            # The booking is cancelled and its seats are free; the refund is owed
+            # and is retried by reconciliation.
+            say(manager, t("cancel-done-refund-later"), alert=True)
+            await manager.switch_to(MyBookings.detail)
+            return
+    say(manager, t("cancel-done-refund" if result.refund_due else "cancel-done"), alert=True)
+    await manager.switch_to(MyBookings.detail)
+
+
+def my_bookings_dialog() -> Dialog:
+    def listing(widget_id: str) -> Select:
+        return Select(Format("{item[1]}"), id=widget_id, item_id_getter=lambda i: i[0], items="bookings", on_click=on_booking)
+
+    return Dialog(
+        Window(
+            T("mine-upcoming"),
+            T("mine-empty", when="empty"),
+            ScrollingGroup(listing("ku"), id="bu", width=1, height=6, hide_on_single_page=True),
+            Row(Cancel(T("button-menu")), SwitchTo(T("button-past"), id="tp", state=MyBookings.past)),
+            state=MyBookings.upcoming,
+            getter=list_getter,
+        ),
+        Window(
+            T("mine-past"),
+            T("mine-empty", when="empty"),
+            ScrollingGroup(listing("kp"), id="bp", width=1, height=6, hide_on_single_page=True),
+            Row(Cancel(T("button-menu")), SwitchTo(T("button-upcoming"), id="tu", state=MyBookings.upcoming)),
+            state=MyBookings.past,
+            getter=list_getter,
+        ),
+        Window(
+            Format("{detail}"),
+            Column(SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable")),
+            SwitchTo(T("button-back"), id="db", state=MyBookings.upcoming),
+            state=MyBookings.detail,
+            getter=detail_getter,
+        ),
+        Window(
+            T("cancel-confirm"),
+            Row(
+                Back(T("button-no"), id="cn"),
+                Button(T("button-yes-cancel"), id="cy", on_click=on_cancel),
+            ),
+            state=MyBookings.confirm_cancel,
+        ),
+    )

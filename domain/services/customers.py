@@ -1,0 +1,40 @@
+"""Customers: who talks to the bot, in which language, and their consent."""
+
+from __future__ import annotations
+
+from domain.customer import Customer
+from domain.services.deps import Deps
+
+
+class CustomerService:
+    def __init__(self, deps: Deps) -> None:
+        self.d = deps
+
+    async def register(self, telegram_id: int, name: str, language: str) -> Customer:
+        """Create or refresh a customer; keeps their consent to announcements."""
+        async with self.d.uow() as uow:
+            known = await uow.customers.get(telegram_id)
+            customer = Customer(
+                telegram_id,
+                name[:200],
+                known.language if known else language,
+                known.announcements if known else False,
+                known.created_at if known else self.d.clock.now(),
+            )
+            await uow.customers.upsert(customer)
+            await uow.commit()
+        return customer
+
+    async def set_language(self, telegram_id: int, name: str, language: str) -> None:
+        async with self.d.uow() as uow:
+            known = await uow.customers.get(telegram_id)
+            await uow.customers.upsert(
+                Customer(
+                    telegram_id,
+                    (known.name if known else name)[:200],
+                    language,
+                    known.announcements if known else False,
+                    known.created_at if known else self.d.clock.now(),
+                )
+            )
+            await uow.commit()

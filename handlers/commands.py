@@ -1,0 +1,109 @@
+"""Commands: /start (with deep links), /help, /language, /mybookings, /cancel."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, ShowMode, StartMode
+
+from dialogs.context import AppServices, owner_token
+from dialogs.states import Booking, Language, Menu, MyBookings
+from domain.errors import NotFound
+from domain.services.customers import CustomerService
+
+# Deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ - (Telegram's rule).
+SHOW_LINK = re.compile(r"^show_([1-9][0-9]{0,9})$")
+MOVIE_LINK = re.compile(r"^movie_([1-9][0-9]{0,9})$")
+
+
+def commands_router() -> Router:
+    router = Router(name="commands")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(language_command, Command("language"))
+    router.message.register(my_bookings_command, Command("mybookings"))
+    router.message.register(cancel_command, Command("cancel"))
+    return router
+
+
+def fallback_router() -> Router:
+    """Registered last: a message no dialog or command took."""
+    router = Router(name="fallback")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(unknown_message)
+    return router
+
+
+async def start(
+    message: Message,
+    command: CommandObject,
+    dialog_manager: DialogManager,
+    services: AppServices,
+    customers: CustomerService,
+    t: Any,
+) -> None:
+    user = message.from_user
+    await customers.register(user.id, user.full_name, t.locale)
+    payload = (command.args or "").strip()
+    if match := SHOW_LINK.match(payload):
+        try:
+            showtime, movie, _ = await services.catalog.showtime(int(match.group(1)))
+        except NotFound:
+            await _menu(dialog_manager, "link-invalid")
+            return
+        if not services.catalog.on_sale(showtime):
+            await _menu(dialog_manager, "sales-closed")
+            return
+        day = showtime.starts_at.astimezone(services.policy.zone).date().isoformat()
+        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+        await dialog_manager.start(
+            Booking.seats,
+            data={"showtime_id": showtime.id, "movie_id": movie.id, "day": day},
+            show_mode=ShowMode.SEND,
+        )
+        return
+    if match := MOVIE_LINK.match(payload):
+        movie_id = int(match.group(1))
+        showing = {n.movie.id for n in await services.catalog.now_showing()}
+        if movie_id not in showing:
+            await _menu(dialog_manager, "link-invalid")
+            return
+        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+        await dialog_manager.start(Booking.movie, data={"movie_id": movie_id}, show_mode=ShowMode.SEND)
+        return
+    await _menu(dialog_manager, "link-invalid" if payload else None)
+
+
+async def _menu(manager: DialogManager, note: str | None) -> None:
+    await manager.start(Menu.main, mode=StartMode.RESET_STACK, data={"note": note} if note else None)
+
+
+async def help_command(message: Message, t: Any) -> None:
+    await message.answer(t("help-text"))
+
+
+async def language_command(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(Language.choose, mode=StartMode.RESET_STACK)
+
+
+async def my_bookings_command(message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+    await dialog_manager.start(MyBookings.upcoming, show_mode=ShowMode.SEND)
+
+
+async def cancel_command(message: Message, dialog_manager: DialogManager, services: AppServices) -> None:
+    """Leave whatever is going on; a seat selection in progress is released."""
+    if dialog_manager.has_context():
+        showtime_id = dialog_manager.current_context().dialog_data.get("showtime_id")
+        if isinstance(showtime_id, int):
+            await services.seats.release_all(showtime_id, owner_token(message.from_user.id))
+    await _menu(dialog_manager, "cancelled")
+
+
+async def unknown_message(message: Message, dialog_manager: DialogManager) -> None:
+    await _menu(dialog_manager, "not-understood")

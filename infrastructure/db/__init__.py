@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: models, repositories and the unit of work."""

@@ -1,0 +1,5 @@
+"""The translation layer: Fluent (.ftl) messages per locale."""
+
+from infrastructure.i18n.fluent import Translator
+
+__all__ = ["Translator"]

@@ -1,0 +1,187 @@
+## Menu and commands
+menu-welcome = Hello, { $name }! 🎬 Pick a movie, pick your seats, and pay right here in the chat.
+menu-note = { $note }
+menu-now-showing = 🎬 Now showing
+menu-my-bookings = 🎟 My bookings
+menu-language = 🌐 Language
+menu-help = ❓ Help
+help-text =
+    How to book:
+    1. 🎬 Now showing → a movie → a day → a showtime.
+    2. Tap seats on the map (or ⭐ for the best ones). They are held for you for a few minutes.
+    3. Choose a ticket type per seat, add a promo code if you have one, and check out.
+    Commands: /start menu · /mybookings your tickets · /language change language · /cancel stop what you are doing.
+command-start = Main menu
+command-mybookings = My bookings
+command-language = Change language
+command-help = How to book
+command-cancel = Cancel and go back to the menu
+language-choose = Choose your language:
+language-changed = Language changed.
+link-invalid = That link does not lead anywhere (any more). Here is the menu.
+cancelled = Cancelled. Your seat selection was released.
+not-understood = I did not understand that. Please use the buttons.
+throttled = Slow down a little, please.
+error-stale-button = That button is out of date. Here is a fresh menu.
+error-unexpected = Something went wrong on our side. Please try again.
+error-forged = That button is not valid.
+
+## Buttons
+button-back = ⬅ Back
+button-menu = 🏠 Menu
+button-continue = Continue ➡
+button-clear = ✖ Clear
+button-choose-day = 📅 Choose a day
+button-promo = 🏷 Promo code
+button-no-promo = No promo code
+button-checkout = ✅ Book and pay
+button-seats = 💺 Seats
+button-past = Past
+button-upcoming = Upcoming
+button-cancel-booking = ❌ Cancel booking
+button-no = No
+button-yes-cancel = Yes, cancel
+best-button = ⭐{ $item }
+
+## Browsing
+movies-title = 🎬 Now showing:
+movies-empty = Nothing is on sale right now. Please look again later.
+movie-gone = This movie is no longer on sale.
+movie-details =
+    🎬 { $title }{ $original }
+    ⏱ { $runtime } min · { $rating } · { $genres }
+    🎞 { $formats } · 🗣 { $languages } · 💬 { $subtitles }
+
+    { $synopsis }
+days-title = 📅 Choose a day:
+days-empty = No showtimes on sale for this movie.
+showtimes-title = 🕒 Showtimes on { $day_label }:
+showtimes-empty = No showtimes left on this day.
+showtime-button = { $time } · { $format } · { $language } · { $hall } · from { $price } · { $left } left
+date-short = { $weekday } { $day } { $month }
+weekday-0 = Mon
+weekday-1 = Tue
+weekday-2 = Wed
+weekday-3 = Thu
+weekday-4 = Fri
+weekday-5 = Sat
+weekday-6 = Sun
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+
+## Seat map
+picture-screen = SCREEN
+picture-free = free
+picture-yours = yours
+picture-held = held
+picture-sold = sold
+picture-vip = VIP
+picture-wheelchair = wheelchair
+view-left = ◀ Left
+view-front = ▲ Front
+view-back = ▼ Back
+view-right = Right ▶
+view-edge = There is nothing further that way.
+seats-header = 🎬 { $title } · { $day } { $time } · { $hall } · { $format }
+seats-view = Rows { $rows }, seats { $seats } ({ $index }/{ $total })
+seats-legend = F3 free · ✅ yours · ⏳ held · ✖ sold · 💺 VIP · ♿ wheelchair · 🤝 companion · 🛋 couch
+seats-pick = Tap seats to hold them. { $free } seats are free.
+seats-selection = Your seats: { $selection } — held for { $minutes_left } min.
+seat-held = Seat { $seat } is yours for now.
+seat-released = Seat { $seat } released.
+seat-taken = Sorry, someone just took { $seat }. The map is updated.
+seat-invalid = Seat { $seat } cannot be booked.
+seat-limit = At most { $max } seats in one booking.
+seat-not-selectable = That place cannot be booked.
+best-held = Best seats held for you: { $seats }.
+best-none = There are no { $count } free seats side by side.
+best-contested = Those seats were just taken by someone else. Please try again.
+selection-cleared = Selection cleared.
+selection-empty = Pick at least one seat first.
+sales-closed = Sales for this showtime have closed.
+hold-expired = ⌛ Your seat hold ran out and the seats are free again. Pick them again if you still want them.
+hold-lost = Your seats are no longer held. Please pick them again.
+
+## Tickets, promo code, summary
+tickets-title = Tap a seat to change its ticket type:
+tickets-proof = Reduced tickets: please show your card or ID at the door.
+ticket-line = { $seat }: { $type }
+ticket-adult = Adult
+ticket-child = Child
+ticket-student = Student
+ticket-senior = Senior
+promo-ask = Send your promo code as a message.
+promo-malformed = A promo code is up to { $max } letters and digits. Please try again.
+promo-refused-unknown = We do not know this promo code.
+promo-refused-not_yet_valid = This promo code is not valid yet.
+promo-refused-expired = This promo code has expired.
+promo-refused-exhausted = This promo code has been used up.
+promo-refused-already_used = You have already used this promo code.
+promo-refused-too_few_tickets = This promo code needs more tickets in one booking.
+promo-refused-not_for_this_movie = This promo code is not valid for this movie.
+promo-refused-not_for_this_showtime = This promo code is not valid for this showtime.
+promo-refused-not_for_these_seats = This promo code is not valid for these seats.
+promo-refused-inactive = This promo code is not active.
+summary-line = { $seat } · { $type } · { $price }
+discount-group = Group discount
+discount-promo = Promo code { $code }
+summary-discount = { $source }: −{ $amount }
+summary =
+    🎬 { $title }
+    📅 { $date } { $time } · { $hall }
+
+    { $lines }
+    { $discount }
+    Total: { $total } (incl. { $vat } VAT at { $rate }%)
+    ⏳ Seats held for you until { $until }.
+    { $refusal }
+reserved =
+    ✅ Booking #{ $number } is reserved: { $title }, seats { $seats }.
+    To pay: { $total }, by { $until }. If it is not paid by then, the seats return to sale.
+
+## My bookings
+mine-upcoming = 🎟 Your upcoming bookings:
+mine-past = 🎟 Your past bookings:
+mine-empty = Nothing here yet.
+booking-button = #{ $number } · { $title } · { $date } { $time } · { $status }
+booking-detail =
+    🎟 Booking #{ $number } — { $status }
+    🎬 { $title }
+    📅 { $date } { $time } · { $hall }
+
+    { $lines }
+    Total: { $total }
+booking-gone = This booking cannot be found.
+status-awaiting_payment = awaiting payment
+status-paid = paid
+status-cancelled = cancelled
+status-refunded = refunded
+status-expired = expired
+cancel-confirm = Cancel this booking? Paid tickets are refunded to your payment method.
+cancel-done = Booking cancelled.
+cancel-done-refund = Booking cancelled. The refund is on its way.
+cancel-too-late = Paid bookings can be cancelled until { $hours } hours before the show.
+cancel-not-possible = This booking cannot be cancelled.
+
+## Payment
+booking-now = 🎟 Booking #{ $number } ({ $title }, seats { $seats }) is { $status }.
+button-pay-card = 💳 Pay by card
+button-open-payment = Open the payment page
+pay-open = Open the payment page to pay. You will get a message here as soon as the payment is confirmed.
+payment-unavailable = The payment service is not answering right now. Your seats stay reserved until the time shown; please try again in a minute.
+payment-not-possible = This booking cannot be paid any more.
+payment-confirmed = ✅ Payment received: booking #{ $number } is paid. Enjoy the show!
+payment-refunded = Your payment for booking #{ $number } arrived after the seats had been sold to someone else, so we refunded it in full.
+booking-expired = ⌛ Booking #{ $number } was not paid in time and has expired; its seats are on sale again.
+cancel-done-refund-later = Booking cancelled. The payment service is slow to answer; your refund will follow shortly.
+button-pay-paypal = 🅿️ Pay with PayPal

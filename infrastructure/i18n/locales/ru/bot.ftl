@@ -1,0 +1,187 @@
+## Меню и команды
+menu-welcome = Здравствуйте, { $name }! 🎬 Выберите фильм и места и оплатите прямо здесь, в чате.
+menu-note = { $note }
+menu-now-showing = 🎬 Сейчас в кино
+menu-my-bookings = 🎟 Мои брони
+menu-language = 🌐 Язык
+menu-help = ❓ Помощь
+help-text =
+    Как забронировать:
+    1. 🎬 Сейчас в кино → фильм → день → сеанс.
+    2. Нажимайте на места на схеме (или ⭐ — лучшие места). Мы придержим их для вас на несколько минут.
+    3. Выберите тип билета для каждого места, добавьте промокод, если он есть, и оформите бронь.
+    Команды: /start меню · /mybookings ваши билеты · /language сменить язык · /cancel прервать и вернуться в меню.
+command-start = Главное меню
+command-mybookings = Мои брони
+command-language = Сменить язык
+command-help = Как забронировать
+command-cancel = Прервать и вернуться в меню
+language-choose = Выберите язык:
+language-changed = Язык изменён.
+link-invalid = Эта ссылка никуда не ведёт (уже). Вот меню.
+cancelled = Отменено. Выбранные места освобождены.
+not-understood = Я не понял. Пожалуйста, пользуйтесь кнопками.
+throttled = Пожалуйста, чуть медленнее.
+error-stale-button = Эта кнопка устарела. Вот свежее меню.
+error-unexpected = У нас что-то пошло не так. Попробуйте ещё раз.
+error-forged = Эта кнопка недействительна.
+
+## Кнопки
+button-back = ⬅ Назад
+button-menu = 🏠 Меню
+button-continue = Далее ➡
+button-clear = ✖ Сбросить
+button-choose-day = 📅 Выбрать день
+button-promo = 🏷 Промокод
+button-no-promo = Без промокода
+button-checkout = ✅ Забронировать и оплатить
+button-seats = 💺 Места
+button-past = Прошедшие
+button-upcoming = Предстоящие
+button-cancel-booking = ❌ Отменить бронь
+button-no = Нет
+button-yes-cancel = Да, отменить
+best-button = ⭐{ $item }
+
+## Афиша
+movies-title = 🎬 Сейчас в кино:
+movies-empty = Сейчас ничего не продаётся. Загляните позже.
+movie-gone = Этот фильм больше не в продаже.
+movie-details =
+    🎬 { $title }{ $original }
+    ⏱ { $runtime } мин · { $rating } · { $genres }
+    🎞 { $formats } · 🗣 { $languages } · 💬 { $subtitles }
+
+    { $synopsis }
+days-title = 📅 Выберите день:
+days-empty = На этот фильм нет сеансов в продаже.
+showtimes-title = 🕒 Сеансы на { $day_label }:
+showtimes-empty = На этот день сеансов не осталось.
+showtime-button = { $time } · { $format } · { $language } · { $hall } · от { $price } · мест: { $left }
+date-short = { $weekday }, { $day } { $month }
+weekday-0 = Пн
+weekday-1 = Вт
+weekday-2 = Ср
+weekday-3 = Чт
+weekday-4 = Пт
+weekday-5 = Сб
+weekday-6 = Вс
+month-1 = янв
+month-2 = фев
+month-3 = мар
+month-4 = апр
+month-5 = мая
+month-6 = июн
+month-7 = июл
+month-8 = авг
+month-9 = сен
+month-10 = окт
+month-11 = ноя
+month-12 = дек
+
+## Схема зала
+picture-screen = ЭКРАН
+picture-free = свободно
+picture-yours = ваше
+picture-held = занято
+picture-sold = продано
+picture-vip = VIP
+picture-wheelchair = для колясок
+view-left = ◀ Левее
+view-front = ▲ Ближе
+view-back = ▼ Дальше
+view-right = Правее ▶
+view-edge = Дальше в эту сторону ничего нет.
+seats-header = 🎬 { $title } · { $day } { $time } · { $hall } · { $format }
+seats-view = Ряды { $rows }, места { $seats } ({ $index }/{ $total })
+seats-legend = F3 свободно · ✅ ваше · ⏳ занято на время · ✖ продано · 💺 VIP · ♿ для колясок · 🤝 сопровождающий · 🛋 диван
+seats-pick = Нажмите на места, чтобы их придержать. Свободно мест: { $free }.
+seats-selection = Ваши места: { $selection } — держим ещё { $minutes_left } мин.
+seat-held = Место { $seat } пока ваше.
+seat-released = Место { $seat } освобождено.
+seat-taken = Увы, место { $seat } только что заняли. Схема обновлена.
+seat-invalid = Место { $seat } нельзя забронировать.
+seat-limit = В одной брони не больше { $max } мест.
+seat-not-selectable = Это место нельзя забронировать.
+best-held = Лучшие места придержаны для вас: { $seats }.
+best-none = Нет { $count } свободных мест рядом.
+best-contested = Эти места только что заняли. Попробуйте ещё раз.
+selection-cleared = Выбор сброшен.
+selection-empty = Сначала выберите хотя бы одно место.
+sales-closed = Продажа на этот сеанс закрыта.
+hold-expired = ⌛ Время удержания мест истекло, места снова свободны. Выберите их заново, если они ещё нужны.
+hold-lost = Ваши места больше не удерживаются. Выберите их заново.
+
+## Билеты, промокод, итог
+tickets-title = Нажмите на место, чтобы сменить тип билета:
+tickets-proof = Льготные билеты: покажите, пожалуйста, документ на входе.
+ticket-line = { $seat }: { $type }
+ticket-adult = Взрослый
+ticket-child = Детский
+ticket-student = Студенческий
+ticket-senior = Пенсионный
+promo-ask = Отправьте промокод сообщением.
+promo-malformed = Промокод — это не больше { $max } букв и цифр. Попробуйте ещё раз.
+promo-refused-unknown = Такого промокода мы не знаем.
+promo-refused-not_yet_valid = Этот промокод ещё не действует.
+promo-refused-expired = Срок действия промокода истёк.
+promo-refused-exhausted = Этот промокод уже израсходован.
+promo-refused-already_used = Вы уже использовали этот промокод.
+promo-refused-too_few_tickets = Для этого промокода нужно больше билетов в одной брони.
+promo-refused-not_for_this_movie = Этот промокод не действует на этот фильм.
+promo-refused-not_for_this_showtime = Этот промокод не действует на этот сеанс.
+promo-refused-not_for_these_seats = Этот промокод не действует на эти места.
+promo-refused-inactive = Этот промокод не активен.
+summary-line = { $seat } · { $type } · { $price }
+discount-group = Групповая скидка
+discount-promo = Промокод { $code }
+summary-discount = { $source }: −{ $amount }
+summary =
+    🎬 { $title }
+    📅 { $date } { $time } · { $hall }
+
+    { $lines }
+    { $discount }
+    Итого: { $total } (в т. ч. НДС { $rate }%: { $vat })
+    ⏳ Места удерживаются за вами до { $until }.
+    { $refusal }
+reserved =
+    ✅ Бронь №{ $number } оформлена: { $title }, места { $seats }.
+    К оплате: { $total } до { $until }. Если бронь не оплачена к этому времени, места вернутся в продажу.
+
+## Мои брони
+mine-upcoming = 🎟 Ваши предстоящие брони:
+mine-past = 🎟 Ваши прошедшие брони:
+mine-empty = Здесь пока пусто.
+booking-button = №{ $number } · { $title } · { $date } { $time } · { $status }
+booking-detail =
+    🎟 Бронь №{ $number } — { $status }
+    🎬 { $title }
+    📅 { $date } { $time } · { $hall }
+
+    { $lines }
+    Итого: { $total }
+booking-gone = Эта бронь не найдена.
+status-awaiting_payment = ждёт оплаты
+status-paid = оплачена
+status-cancelled = отменена
+status-refunded = деньги возвращены
+status-expired = истекла
+cancel-confirm = Отменить эту бронь? За оплаченные билеты деньги вернутся тем же способом оплаты.
+cancel-done = Бронь отменена.
+cancel-done-refund = Бронь отменена. Деньги скоро вернутся.
+cancel-too-late = Оплаченные брони можно отменить не позднее чем за { $hours } ч до сеанса.
+cancel-not-possible = Эту бронь нельзя отменить.
+
+## Payment
+booking-now = 🎟 Бронь №{ $number } ({ $title }, места { $seats }): { $status }.
+button-pay-card = 💳 Оплатить картой
+button-open-payment = Открыть страницу оплаты
+pay-open = Откройте страницу оплаты. Как только платёж подтвердится, здесь появится сообщение.
+payment-unavailable = Платёжный сервис сейчас не отвечает. Места остаются за вами до указанного времени; попробуйте через минуту.
+payment-not-possible = Эту бронь уже нельзя оплатить.
+payment-confirmed = ✅ Оплата получена: бронь №{ $number } оплачена. Приятного просмотра!
+payment-refunded = Оплата брони №{ $number } пришла, когда места уже продали другому, поэтому мы вернули деньги полностью.
+booking-expired = ⌛ Бронь №{ $number } не оплачена вовремя и истекла; её места снова в продаже.
+cancel-done-refund-later = Бронь отменена. Платёжный сервис отвечает медленно; деньги вернутся немного позже.
+button-pay-paypal = 🅿️ Оплатить через PayPal

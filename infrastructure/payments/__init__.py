@@ -1,0 +1,1 @@
+"""Payment providers behind the PaymentGateway port: Stripe and PayPal."""

@@ -1,0 +1,472 @@
+"""The seat plan of a showtime as a PNG: the whole hall at a glance, with the part
+the keyboard shows framed.
+
+The screen is a curved bar on top, seats are rounded squares coloured by state
+(and, while free, by kind), aisles stay gaps, row labels stand on both sides and a
+legend of colour swatches sits at the bottom. All words come from the caller,
+already translated. The same input gives the same bytes, so a picture (or the
+file_id Telegram returns for it) can be cached under ``picture_key``.
+
+Speed: seat shapes, digits and the screen are drawn once per size and pasted
+(ImageDraw does not anti-alias, so shapes are drawn 4x larger and scaled down,
+which is too slow to do per seat), and the picture is saved as a palette PNG
+whose palette holds every colour of the scheme and the blends between them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from PIL import Image, ImageDraw, ImageFont
+
+from domain.hall import Hall, Seat, SeatKind
+from domain.seatmap import SeatMap, SeatState
+
+MAX_SIDE = 1280  # Telegram scales photos down to 1280 px on the longest side
+BASE_PITCH = 36  # px from one seat to the next at scale 1
+MIN_PITCH = 6
+STYLE = "1"  # part of picture_key: change it when the drawing changes
+SUPERSAMPLE = 4
+
+RGB = tuple[int, int, int]
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+BACKGROUND: RGB = (22, 24, 30)
+TEXT: RGB = (226, 229, 236)
+MUTED: RGB = (139, 146, 162)
+INK: RGB = (18, 20, 26)  # digits on seats
+SCREEN: RGB = (196, 220, 255)
+FRAME: RGB = (255, 214, 10)  # used for nothing else, so the frame can be found
+FREE_BY_KIND: dict[SeatKind, RGB] = {
+    SeatKind.STANDARD: (74, 135, 228),
+    SeatKind.VIP: (176, 112, 222),
+    SeatKind.WHEELCHAIR: (32, 170, 150),
+    SeatKind.COMPANION: (98, 196, 222),
+    SeatKind.COUCH: (222, 102, 140),
+}
+BY_STATE: dict[SeatState, RGB] = {
+    SeatState.YOURS: (52, 199, 89),
+    SeatState.HELD: (236, 154, 44),
+    SeatState.SOLD: (64, 68, 80),
+    SeatState.BLOCKED: (64, 68, 80),  # drawn as an outline with a cross
+}
+_UNNUMBERED = frozenset({SeatState.SOLD, SeatState.BLOCKED})
+
+# What Pillow's built-in scalable font (a subset of Aileron) can draw; anything
+# else would come out as boxes. Pass font_path for text beyond it.
+_DEFAULT_FONT_CHARS = frozenset(
+    "".join(chr(c) for c in range(0x20, 0x7F)) + "©«°±´·»‘’“”…‹›⁄™"
+)
+_FOLD = {"ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o",
+         "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "–": "-", "—": "-", "•": "·"}
+
+
+class Area(Protocol):
+    """The part of the hall to frame; dialogs.seatmap.View fits."""
+
+    @property
+    def row_indices(self) -> Sequence[int]: ...
+
+    @property
+    def columns(self) -> Sequence[int]: ...
+
+
+def render_hall_png(
+    seat_map: SeatMap,
+    *,
+    framed: Area | None,
+    title: str = "",
+    screen_label: str = "",
+    legend: Mapping[SeatState | SeatKind, str] | None = None,
+    scale: int = 1,
+    font_path: str | os.PathLike[str] | None = None,
+) -> bytes:
+    """The seat plan as PNG bytes, at most MAX_SIDE px on either side (unless a
+    hall is over ~200 places wide or long).
+
+    ``legend`` maps states, and seat kinds for the colour of their free seats, to
+    short labels: a swatch is drawn for each key, states first; an empty label
+    draws the swatch alone; no legend, no strip. ``scale`` 2 draws larger and
+    sharper, still within MAX_SIDE. ``font_path``: a TTF for text beyond ASCII
+    (e.g. the DejaVu font of the invoices); without it Pillow's built-in font is
+    used and text is folded to what it can draw ("Plätze" -> "Platze").
+    """
+    path = os.fspath(font_path) if font_path is not None else None
+    text: Callable[[str], str] = str if path is not None else _fold
+    hall = seat_map.hall
+    entries = _legend_entries(seat_map, legend or {}, text)
+    g = _Geometry.fit(seat_map, bool(title), entries, max(1, scale), path)
+
+    image = Image.new("RGB", (g.width, g.height), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    if title:
+        line, font = _fit(text(title), g, 0.5, g.width - g.u)
+        draw.text((g.width / 2, g.title_h * 0.6), line, font=font, fill=TEXT, anchor="mm")
+    _draw_screen(image, draw, g, text(screen_label))
+    _draw_row_labels(draw, g)
+    number_size = g.font_px(0.36)
+    for seat in hall.seats.values():
+        state = _state(seat_map, seat)
+        x, y = g.cell(seat.row_index, seat.column)
+        image.paste(_seat_sprite(g.u, _fill(seat, state), _couch_side(hall, seat), state is SeatState.BLOCKED), (x, y))
+        if state in _UNNUMBERED or g.u < 18:
+            continue
+        if seat.kind is SeatKind.WHEELCHAIR and state is SeatState.FREE:
+            image.paste(INK, (x, y), _wheelchair_mask(g.u))
+        else:
+            mask, (dx, dy) = _label_mask(str(seat.number), number_size, path)
+            image.paste(INK, (x + g.u // 2 + dx, y + round(0.43 * g.u) + dy), mask)
+    if framed is not None and framed.row_indices and framed.columns:
+        _draw_frame(draw, g, framed)
+    _draw_legend(image, draw, g)
+
+    out = io.BytesIO()
+    # A palette PNG: a third of the bytes to compress, and no timestamps or
+    # other metadata, so equal input gives equal bytes.
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, format="PNG", compress_level=3)
+    return out.getvalue()
+
+
+def picture_key(
+    seat_map: SeatMap,
+    framed: Area | None,
+    *,
+    title: str = "",
+    screen_label: str = "",
+    legend: Mapping[SeatState | SeatKind, str] | None = None,
+    scale: int = 1,
+    font_path: str | os.PathLike[str] | None = None,
+) -> str:
+    """A short hash of everything the picture shows: the hall's ref and layout,
+    every seat's state, the framed area and the texts (pass the same keywords as
+    to render_hall_png). Equal keys, equal pictures."""
+    hall = seat_map.hall
+    parts = [
+        STYLE,
+        hall.ref,
+        "|".join(f"{r.label}:{r.places}" for r in hall.rows),
+        ",".join(sorted(hall.blocked)),
+        ",".join(f"{code}={seat_map.states.get(code, '')}" for code in sorted(hall.seats)),
+        repr((tuple(framed.row_indices), tuple(framed.columns))) if framed is not None else "-",
+        title,
+        screen_label,
+        repr(sorted((type(k).__name__, str(k), v) for k, v in (legend or {}).items())),
+        str(scale),
+        os.fspath(font_path) if font_path is not None else "",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+# --- geometry ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Geometry:
+    """Where everything goes, in px; ``u`` is the pitch from one seat to the next."""
+
+    seat_map: SeatMap
+    u: int
+    width: int
+    height: int
+    seats_x: int  # left edge of layout column 0
+    seats_y: int  # top edge of row 0
+    title_h: int
+    legend: tuple[tuple[tuple[RGB | None, str], ...], ...]  # entries by line
+    font_path: str | None
+
+    SIDE = 2.1  # margin and row-label column on each side, in pitches
+    SCREEN_H = 2.6
+
+    @classmethod
+    def fit(
+        cls, seat_map: SeatMap, titled: bool, entries: list[tuple[RGB | None, str]], scale: int, path: str | None
+    ) -> _Geometry:
+        columns, rows = seat_map.hall.width, len(seat_map.hall.rows)
+        u = max(MIN_PITCH, min(BASE_PITCH * scale, int(MAX_SIDE / (columns + 2 * cls.SIDE))))
+        while True:
+            width = round((columns + 2 * cls.SIDE) * u)
+            title_h = round(1.1 * u) if titled else 0
+            lines = _wrap(entries, width - 2 * u, u, path)
+            legend_h = round((0.4 + 0.9 * len(lines)) * u) if lines else 0
+            height = title_h + round(cls.SCREEN_H * u) + rows * u + legend_h + round(0.6 * u)
+            if height <= MAX_SIDE or u <= MIN_PITCH:
+                break
+            u -= 1
+        return cls(
+            seat_map, u, width, height, round(cls.SIDE * u), title_h + round(cls.SCREEN_H * u),
+            title_h, tuple(tuple(line) for line in lines), path,
+        )
+
+    def cell(self, row_index: int, column: int) -> tuple[int, int]:
+        return self.seats_x + column * self.u, self.seats_y + row_index * self.u
+
+    def font_px(self, share: float) -> int:
+        return max(7, round(share * self.u))
+
+    def font(self, share: float) -> Font:
+        return _font(self.font_px(share), self.font_path)
+
+
+def _state(seat_map: SeatMap, seat: Seat) -> SeatState:
+    if seat.blocked:
+        return SeatState.BLOCKED
+    # A seat missing from the map is never shown as sellable.
+    return seat_map.state(seat.code) or SeatState.BLOCKED
+
+
+def _fill(seat: Seat, state: SeatState) -> RGB:
+    return FREE_BY_KIND[seat.kind] if state is SeatState.FREE else BY_STATE[state]
+
+
+def _couch_side(hall: Hall, seat: Seat) -> str:
+    """Which side of its cell a couch half joins its partner at: "right", "left", ""."""
+    if seat.couch_partner is None:
+        return ""
+    return "right" if hall.seats[seat.couch_partner].column > seat.column else "left"
+
+
+# --- pieces drawn once per size -------------------------------------------------
+
+
+def _shade(colour: RGB) -> RGB:
+    return (colour[0] * 3 // 4, colour[1] * 3 // 4, colour[2] * 3 // 4)
+
+
+def _mix(a: RGB, b: RGB, share_of_a: float) -> RGB:
+    return (
+        round(a[0] * share_of_a + b[0] * (1 - share_of_a)),
+        round(a[1] * share_of_a + b[1] * (1 - share_of_a)),
+        round(a[2] * share_of_a + b[2] * (1 - share_of_a)),
+    )
+
+
+@lru_cache(maxsize=256)
+def _seat_sprite(u: int, colour: RGB, couch_side: str, outline: bool) -> Image.Image:
+    """One cell with its seat: a rounded square with a darker backrest at the
+    bottom (seats face the screen). A couch half runs to the cell edge it shares
+    with its partner, so the pair reads as one piece."""
+    k = SUPERSAMPLE
+    size = u * k
+    inset = max(1, round(0.12 * u)) * k
+    box = [inset, inset, size - inset, size - inset]
+    corners = (True, True, True, True)
+    if couch_side == "right":
+        box[2], corners = size, (True, False, False, True)
+    elif couch_side == "left":
+        box[0], corners = 0, (False, True, True, False)
+    radius = max(1, round(0.2 * u)) * k
+    big = Image.new("RGB", (size, size), BACKGROUND)
+    draw = ImageDraw.Draw(big)
+    if outline:
+        line = max(1, round(u / 18)) * k
+        draw.rounded_rectangle(box, radius, outline=colour, width=line, corners=corners)
+        pad = round(0.24 * u) * k
+        for a, b in (((box[0] + pad, box[1] + pad), (box[2] - pad, box[3] - pad)),
+                     ((box[0] + pad, box[3] - pad), (box[2] - pad, box[1] + pad))):
+            draw.line((a, b), fill=colour, width=line)
+    else:
+        draw.rounded_rectangle(box, radius, fill=_shade(colour), corners=corners)
+        back = max(1, round(0.16 * u)) * k
+        draw.rounded_rectangle((box[0], box[1], box[2], box[3] - back), radius, fill=colour, corners=corners)
+        if couch_side == "right":  # a seam between the two halves
+            draw.rectangle((size - k, box[1] + radius, size, box[3] - back), fill=_shade(colour))
+    return big.reduce(k)
+
+
+@lru_cache(maxsize=2048)
+def _label_mask(text: str, size: int, path: str | None) -> tuple[Image.Image, tuple[int, int]]:
+    """Text as an alpha mask and the offset of its box from the anchor point."""
+    font = _font(size, path)
+    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor="mm"))
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor="mm")
+    return mask, (left, top)
+
+
+@lru_cache(maxsize=16)
+def _wheelchair_mask(u: int) -> Image.Image:
+    """The wheelchair pictogram (head, back and seat, wheel) over a whole cell."""
+    k = SUPERSAMPLE
+    s = 0.2 * u * k  # pictogram unit
+    cx, cy = u * k / 2, 0.43 * u * k
+    line = max(1, round(u / 16)) * k
+    mask = Image.new("L", (u * k, u * k), 0)
+    draw = ImageDraw.Draw(mask)
+    head = 0.3 * s
+    draw.ellipse((cx - 0.25 * s - head, cy - 1.1 * s - head, cx - 0.25 * s + head, cy - 1.1 * s + head), fill=255)
+    draw.line(
+        [(cx - 0.3 * s, cy - 0.6 * s), (cx - 0.3 * s, cy + 0.1 * s), (cx + 0.5 * s, cy + 0.1 * s),
+         (cx + 0.85 * s, cy + 0.9 * s)],
+        fill=255, width=line, joint="curve",
+    )
+    r = 0.75 * s
+    draw.arc((cx - 0.35 * s - r, cy + 0.35 * s - r, cx - 0.35 * s + r, cy + 0.35 * s + r), 300, 200, fill=255, width=line)
+    return mask.reduce(k)
+
+
+@lru_cache(maxsize=16)
+def _screen_patch(width: int, height: int, u: int) -> Image.Image:
+    """A shallow arc with a glow under it: a screen curving towards the seats."""
+    k = SUPERSAMPLE
+    big = Image.new("RGB", (width * k, height * k), BACKGROUND)
+    draw = ImageDraw.Draw(big)
+    w, sag = width * k, 0.45 * u * k
+    thick = max(1, round(0.14 * u)) * k
+    # The top edge of an ellipse 1.2x as wide as the seats, dropping by ``sag``
+    # at their ends.
+    half_height = sag / (1 - (1 - (0.5 / 0.6) ** 2) ** 0.5)
+    box = (-0.1 * w, k, 1.1 * w, k + 2 * half_height)
+    # Widest and faintest first: the light the screen throws towards the seats.
+    for glow, share in ((6.0, 0.04), (4.5, 0.08), (3.2, 0.14), (2.0, 0.25), (1.0, 1.0)):
+        draw.arc(box, 180, 360, fill=_mix(SCREEN, BACKGROUND, share), width=round(thick * glow))
+    return big.reduce(k)
+
+
+@lru_cache(maxsize=32)
+def _font(size: int, path: str | None) -> Font:
+    if path is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(path, size=size)
+
+
+@lru_cache(maxsize=1)
+def _palette() -> Image.Image:
+    """Every flat colour of the scheme and steps of the blends anti-aliasing makes
+    between them (edges on the background, digits on seats, text), so quantizing
+    keeps flat colours exact and edges smooth."""
+    fills = list(FREE_BY_KIND.values()) + list(BY_STATE.values())
+    flat = [BACKGROUND, TEXT, MUTED, INK, SCREEN, FRAME, *fills, *map(_shade, fills)]
+    blends = [(c, BACKGROUND) for c in (TEXT, MUTED, SCREEN, *fills, *map(_shade, fills))]
+    blends += [(INK, c) for c in fills] + [(c, _shade(c)) for c in fills]
+    colours = list(dict.fromkeys(flat))
+    steps = (256 - len(colours)) // len(blends)
+    for a, b in blends:
+        colours += [_mix(a, b, i / (steps + 1)) for i in range(1, steps + 1)]
+    colours = list(dict.fromkeys(colours))[:256]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([v for c in colours for v in c])
+    return palette
+
+
+# --- drawing ---------------------------------------------------------------------
+
+
+def _draw_screen(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry, label: str) -> None:
+    u = g.u
+    left, right = g.seats_x, g.seats_x + g.seat_map.hall.width * u
+    top, height = g.title_h + round(0.3 * u), round(1.5 * u)
+    image.paste(_screen_patch(right - left, height, u), (left, top))
+    if label:
+        line, font = _fit(label, g, 0.38, right - left)
+        draw.text(((left + right) / 2, top + height + 0.1 * u), line, font=font, fill=MUTED, anchor="mm")
+
+
+def _draw_row_labels(draw: ImageDraw.ImageDraw, g: _Geometry) -> None:
+    hall = g.seat_map.hall
+    font = g.font(0.42)
+    occupied = {s.row_index for s in hall.seats.values()}
+    for index, row in enumerate(hall.rows):
+        if index not in occupied:
+            continue
+        y = g.seats_y + (index + 0.45) * g.u
+        draw.text((g.seats_x - 0.8 * g.u, y), row.label, font=font, fill=MUTED, anchor="mm")
+        draw.text((g.seats_x + (hall.width + 0.8) * g.u, y), row.label, font=font, fill=MUTED, anchor="mm")
+
+
+def _draw_frame(draw: ImageDraw.ImageDraw, g: _Geometry, area: Area) -> None:
+    """A rectangle on the cell edges around the area: in the gap between seats."""
+    x0, y0 = g.cell(min(area.row_indices), min(area.columns))
+    x1, y1 = g.cell(max(area.row_indices) + 1, max(area.columns) + 1)
+    line = max(2, round(g.u / 12))
+    grow = line // 2
+    draw.rounded_rectangle(
+        (x0 - grow, y0 - grow, x1 + grow - 1, y1 + grow - 1), round(0.25 * g.u), outline=FRAME, width=line
+    )
+
+
+def _draw_legend(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry) -> None:
+    u = g.u
+    font = g.font(0.36)
+    y = g.seats_y + len(g.seat_map.hall.rows) * u + round(0.4 * u)
+    for line in g.legend:
+        widths = [_entry_width(label, u, font) for _, label in line]
+        x = round((g.width - sum(widths) + 0.6 * u) / 2)
+        for (colour, label), width in zip(line, widths):
+            outline = colour is None
+            swatch = _seat_sprite(u, BY_STATE[SeatState.BLOCKED] if outline else colour, "", outline)
+            image.paste(swatch, (x - round(0.12 * u), y - round(0.05 * u)))
+            if label:
+                draw.text((x + 0.9 * u, y + 0.45 * u), label, font=font, fill=TEXT, anchor="lm")
+            x += round(width)
+        y += round(0.9 * u)
+
+
+def _fit(text: str, g: _Geometry, share: float, room: float) -> tuple[str, Font]:
+    """The text in the largest font from ``share`` down to 70 % of it that fits
+    ``room``; shortened with an ellipsis if even the smallest is too wide."""
+    for step in (1.0, 0.85, 0.7):
+        font = g.font(share * step)
+        if font.getlength(text) <= room:
+            return text, font
+    while text and font.getlength(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…", font
+
+
+def _legend_entries(
+    seat_map: SeatMap, legend: Mapping[SeatState | SeatKind, str], text: Callable[[str], str]
+) -> list[tuple[RGB | None, str]]:
+    """(swatch colour or None for the blocked outline, label) in a fixed order:
+    states, then the kinds the hall has."""
+    entries: list[tuple[RGB | None, str]] = []
+    for state in SeatState:
+        if state in legend:
+            colour = FREE_BY_KIND[SeatKind.STANDARD] if state is SeatState.FREE else BY_STATE[state]
+            entries.append((None if state is SeatState.BLOCKED else colour, text(legend[state])))
+    kinds = seat_map.hall.kinds()
+    for kind in SeatKind:
+        if kind in legend and kind in kinds:
+            entries.append((FREE_BY_KIND[kind], text(legend[kind])))
+    return entries
+
+
+def _entry_width(label: str, u: int, font: Font) -> float:
+    return 0.9 * u + (font.getlength(label) + 0.7 * u if label else 0.3 * u)
+
+
+def _wrap(
+    entries: list[tuple[RGB | None, str]], room: int, u: int, path: str | None
+) -> list[list[tuple[RGB | None, str]]]:
+    """Legend entries in lines no wider than ``room``."""
+    font = _font(max(7, round(0.36 * u)), path)
+    lines: list[list[tuple[RGB | None, str]]] = []
+    used = 0.0
+    for entry in entries:
+        width = _entry_width(entry[1], u, font)
+        if not lines or used + width > room:
+            lines.append([])
+            used = 0.0
+        lines[-1].append(entry)
+        used += width
+    return lines
+
+
+def _fold(text: str) -> str:
+    """Text the built-in font can draw: accents dropped ("Köln" -> "Koln"), other
+    characters without an ASCII form left out."""
+    out: list[str] = []
+    for char in text:
+        if char in _DEFAULT_FONT_CHARS:
+            out.append(char)
+        elif char in _FOLD:
+            out.append(_FOLD[char])
+        else:
+            out.extend(c for c in unicodedata.normalize("NFKD", char) if c in _DEFAULT_FONT_CHARS)
+    return " ".join("".join(out).split())

@@ -1,0 +1,59 @@
+"""Stripe's Idempotency-Key: a retried POST gets the first answer, not a second object.
+
+Keys are scoped to the API key (Stripe scopes them to the account) and kept for 24
+hours. Only successful answers are saved: Stripe saves nothing when parameters fail
+validation, so a corrected retry with the same key goes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playground.payments.clock import Clock
+from playground.payments.stripe.errors import StripeError
+
+KEY_LIFETIME = 24 * 60 * 60
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Saved:
+    path: str
+    params: dict[str, Any]
+    status: int
+    body: dict[str, Any]
+    created: float
+
+
+class IdempotencyStore:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._saved: dict[tuple[str, str], Saved] = {}
+
+    def replay(self, scope: str, key: str, path: str, params: dict[str, Any]) -> Saved | None:
+        """The saved answer for this key, None if new; a mismatch is Stripe's 400."""
+        if len(key) > MAX_KEY_LENGTH:
+            raise StripeError.invalid("Idempotency-Key", "Idempotency keys can be at most "
+                                      f"{MAX_KEY_LENGTH} characters long.")
+        saved = self._saved.get((scope, key))
+        if saved is None:
+            return None
+        if self._clock() - saved.created > KEY_LIFETIME:
+            del self._saved[(scope, key)]
+            return None
+        if saved.path != path:
+            raise StripeError.idempotency(
+                "Keys for idempotent requests can only be used for the same endpoint they "
+                f"were first used for ('{saved.path}' vs '{path}'). Try using a key other "
+                f"than '{key}' if you meant to execute a different request.")
+        if saved.params != params:
+            raise StripeError.idempotency(
+                "Keys for idempotent requests can only be used with the same parameters they "
+                f"were first used with. Try using a key other than '{key}' if you meant to "
+                "execute a different request.")
+        return saved
+
+    def save(self, scope: str, key: str, path: str, params: dict[str, Any], status: int,
+             body: dict[str, Any]) -> None:
+        self._saved[(scope, key)] = Saved(path, params, status, body, self._clock())

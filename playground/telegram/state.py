@@ -1,0 +1,401 @@
+"""`TelegramServer`: everything the fake Telegram knows, and Telegram's JSON shapes.
+
+Bot API methods (methods/) and user actions (actions.py) both act through this
+object; tests reach it as `app[SERVER_KEY]` to inspect what happened.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Callable, Iterable
+
+import aiohttp
+
+from playground.telegram import errors as e
+from playground.telegram.errors import ApiError, bad_request, forbidden
+from playground.telegram.events import EventLog
+from playground.telegram.files import FileStore, StoredFile
+from playground.telegram.limits import Clock, FloodControl, Limits, flood_rules
+from playground.telegram.models import (
+    ApiCall,
+    BotAccount,
+    CallbackRecord,
+    Conversation,
+    GroupChat,
+    Sender,
+    StoredMessage,
+    UserAccount,
+)
+from playground.telegram.updates import UpdateQueue
+
+TOKEN_PATTERN = re.compile(r"^(\d{1,20}):([A-Za-z0-9_-]{1,100})$")
+DEFAULT_BOT_USERNAME = "cinebooker_bot"
+
+
+class ControlError(Exception):
+    """A refused control API request (HTTP status + reason)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class TelegramServer:
+    def __init__(
+        self,
+        *,
+        tokens: Iterable[str] | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        limits: Limits | None = None,
+        bot_username: str = DEFAULT_BOT_USERNAME,
+    ) -> None:
+        self.limits = limits or Limits()
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.tokens = set(tokens) if tokens is not None else None
+        self.default_bot_username = bot_username
+        self.bots: dict[int, BotAccount] = {}
+        self.users: dict[int, UserAccount] = {}
+        self.groups: dict[int, GroupChat] = {}
+        self.conversations: dict[tuple[Any, ...], Conversation] = {}
+        self.queues: dict[int, UpdateQueue] = {}
+        self.callbacks: dict[str, CallbackRecord] = {}
+        self.calls: list[ApiCall] = []
+        self.files = FileStore()
+        self.flood = FloodControl(clock)
+        self.closing = False
+        self.events = EventLog(lambda: self.closing)
+        self._next_user_id = 100_000_001
+        self._next_group_id = 1
+        self._http: aiohttp.ClientSession | None = None
+        # Called when a bot's webhook is set or removed (the delivery loop listens).
+        self.on_webhook_change: Callable[[BotAccount], None] = lambda bot: None
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def http(self) -> aiohttp.ClientSession:
+        """The server's own HTTP client (webhooks, files by URL), made on first use."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        return self._http
+
+    def close(self) -> None:
+        """Release every long poll so the HTTP server can stop at once."""
+        self.closing = True
+        for queue in self.queues.values():
+            queue.signal.fire()
+        self.events.wake()
+
+    async def aclose(self) -> None:
+        self.close()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
+    def now(self) -> int:
+        return int(self.wall_clock())
+
+    # --- bots ------------------------------------------------------------------
+
+    def token_allowed(self, token: str) -> bool:
+        if not TOKEN_PATTERN.match(token):
+            return False
+        return self.tokens is None or token in self.tokens
+
+    def bot_for_token(self, token: str) -> BotAccount:
+        """The bot of a token, created on first use (any well-formed token works)."""
+        match = TOKEN_PATTERN.match(token)
+        if not match:
+            raise ValueError("malformed bot token")
+        bot_id = int(match.group(1))
+        bot = self.bots.get(bot_id)
+        if bot is None:
+            taken = {b.username for b in self.bots.values()}
+            username = self.default_bot_username
+            if username in taken:
+                username = f"bot{bot_id}_bot"
+            bot = BotAccount(id=bot_id, token=token, username=username,
+                             first_name=username.removesuffix("_bot").replace("_", " ").title())
+            self.bots[bot_id] = bot
+            self.queues[bot_id] = UpdateQueue()
+            self.events.add("bot.created", bot_id=bot_id, bot=bot.to_telegram())
+        elif bot.token != token:
+            # A bot id has one token at a time, as on Telegram.
+            raise ValueError("token does not match the bot's token")
+        return bot
+
+    def queue(self, bot: BotAccount) -> UpdateQueue:
+        return self.queues[bot.id]
+
+    def webhook_changed(self, bot: BotAccount) -> None:
+        self.on_webhook_change(bot)
+
+    # --- users and chats ---------------------------------------------------------
+
+    def add_user(
+        self, first_name: str, *, last_name: str | None = None, username: str | None = None,
+        language_code: str | None = "en", user_id: int | None = None,
+    ) -> UserAccount:
+        if not first_name:
+            raise ControlError(400, "first_name is required")
+        if user_id is None:
+            while self._next_user_id in self.users or self._next_user_id in self.bots:
+                self._next_user_id += 1
+            user_id = self._next_user_id
+            self._next_user_id += 1
+        if user_id <= 0 or user_id in self.users or user_id in self.bots:
+            raise ControlError(409, f"user id {user_id} is taken or invalid")
+        if username and any(u.username == username for u in self.users.values()):
+            raise ControlError(409, f"username {username!r} is taken")
+        user = UserAccount(user_id, first_name, last_name, username, language_code)
+        self.users[user_id] = user
+        self.events.add("user.created", user=user.to_telegram())
+        return user
+
+    def user(self, user_id: int) -> UserAccount:
+        user = self.users.get(user_id)
+        if user is None:
+            raise ControlError(404, f"no user {user_id}")
+        return user
+
+    def create_group(
+        self, title: str, member_ids: list[int], *, bots: list[BotAccount],
+        chat_type: str = "group", admin_ids: Iterable[int] = (), bot_admin: bool = False,
+    ) -> GroupChat:
+        if not title:
+            raise ControlError(400, "title is required")
+        if chat_type not in ("group", "supergroup"):
+            raise ControlError(400, "type must be group or supergroup")
+        for user_id in member_ids:
+            self.user(user_id)
+        number = self._next_group_id
+        self._next_group_id += 1
+        chat_id = -(1_001_000_000_000 + number) if chat_type == "supergroup" else -(4_000_000 + number)
+        admins = set(admin_ids) & set(member_ids)
+        group = GroupChat(chat_id, chat_type, title, member_ids[0] if member_ids else None,
+                          list(member_ids), admins)
+        self.groups[chat_id] = group
+        self.events.add("chat.created", chat_id=chat_id, chat=group.to_json())
+        for bot in bots:
+            self.add_bot_to_group(group, bot, admin=bot_admin)
+        return group
+
+    def add_bot_to_group(self, group: GroupChat, bot: BotAccount, *, admin: bool) -> None:
+        group.bot_ids.add(bot.id)
+        if admin:
+            group.bot_admin_ids.add(bot.id)
+        adder = self.users.get(group.creator_id or 0)
+        new_status = self.chat_member(group, bot.id)
+        if adder is not None:
+            self.enqueue(bot, "my_chat_member", {
+                "chat": group.to_telegram(), "from": adder.to_telegram(), "date": self.now(),
+                "old_chat_member": {"status": "left", "user": bot.to_telegram()},
+                "new_chat_member": new_status,
+            }, group.id)
+
+    def conversation(self, bot: BotAccount, chat_id: int, *, sending: bool = False) -> Conversation:
+        """The chat `chat_id` as `bot` sees it; Telegram's errors when it can't."""
+        group = self.groups.get(chat_id)
+        if group is not None:
+            if bot.id not in group.bot_ids:
+                if sending:
+                    raise forbidden(e.NOT_A_MEMBER.format(kind=group.type))
+                raise bad_request(e.CHAT_NOT_FOUND)
+            key: tuple[Any, ...] = ("group", chat_id)
+            kind, owner = "group", None
+        elif chat_id in self.users:
+            if sending and chat_id in bot.blocked_by:
+                raise forbidden(e.BLOCKED)
+            if sending and chat_id not in bot.started:
+                raise forbidden(e.NOT_STARTED)
+            key, kind, owner = ("private", bot.id, chat_id), "private", bot.id
+        elif chat_id in self.bots and sending:
+            raise forbidden(e.BOT_TO_BOT)
+        else:
+            raise bad_request(e.CHAT_NOT_FOUND)
+        conversation = self.conversations.get(key)
+        if conversation is None:
+            conversation = self.conversations[key] = Conversation(chat_id, kind, owner)
+        return conversation
+
+    def find_conversation(self, chat_id: int, bot: BotAccount | None) -> Conversation:
+        """For the control API: the chat's transcript (private chats need the bot)."""
+        if chat_id in self.groups:
+            key: tuple[Any, ...] = ("group", chat_id)
+        elif chat_id in self.users:
+            if bot is None:
+                raise ControlError(400, "a private chat needs bot (bot id) or token")
+            key = ("private", bot.id, chat_id)
+        else:
+            raise ControlError(404, f"no chat {chat_id}")
+        conversation = self.conversations.get(key)
+        if conversation is None:
+            kind = "group" if key[0] == "group" else "private"
+            conversation = self.conversations[key] = Conversation(
+                chat_id, kind, bot.id if bot and kind == "private" else None)
+        return conversation
+
+    def chat_json(self, conversation: Conversation) -> dict[str, Any]:
+        if conversation.kind == "group":
+            return self.groups[conversation.chat_id].to_telegram()
+        return self.users[conversation.chat_id].private_chat()
+
+    def chat_member(self, group: GroupChat, member_id: int) -> dict[str, Any]:
+        """A ChatMember object of a group (bots and users alike)."""
+        if member_id in self.bots:
+            account: dict[str, Any] = self.bots[member_id].to_telegram()
+            present = member_id in group.bot_ids
+            admin = member_id in group.bot_admin_ids
+        elif member_id in self.users:
+            account = self.users[member_id].to_telegram()
+            present = member_id in group.member_ids
+            admin = member_id in group.admin_ids
+        else:
+            raise bad_request(e.USER_NOT_FOUND)
+        if not present:
+            return {"status": "left", "user": account}
+        if member_id == group.creator_id:
+            return {"status": "creator", "user": account, "is_anonymous": False}
+        if admin:
+            return {"status": "administrator", "user": account, **_ADMIN_RIGHTS}
+        return {"status": "member", "user": account}
+
+    # --- messages ----------------------------------------------------------------
+
+    def sender_json(self, sender: Sender) -> dict[str, Any]:
+        if sender.is_bot:
+            return self.bots[sender.id].to_telegram()
+        return self.users[sender.id].to_telegram()
+
+    def message_json(self, message: StoredMessage, conversation: Conversation,
+                     *, nested: bool = True) -> dict[str, Any]:
+        """The Telegram Message object, as the bot receives it."""
+        body: dict[str, Any] = {
+            "message_id": message.message_id,
+            "from": self.sender_json(message.sender),
+            "date": message.date,
+            "chat": self.chat_json(conversation),
+        }
+        if nested and message.reply_to_message_id is not None:
+            replied = conversation.messages.get(message.reply_to_message_id)
+            if replied is not None and not replied.deleted:
+                body["reply_to_message"] = self.message_json(replied, conversation, nested=False)
+        if message.edit_date is not None:
+            body["edit_date"] = message.edit_date
+        if message.text is not None:
+            body["text"] = message.text
+            if message.entities:
+                body["entities"] = message.entities
+        if message.media is not None:
+            if message.media.kind == "photo":
+                body["photo"] = [message.media.photo_size()]
+            else:
+                body["document"] = message.media.document()
+            if message.caption:
+                body["caption"] = message.caption
+                if message.caption_entities:
+                    body["caption_entities"] = message.caption_entities
+        if message.reply_markup:
+            body["reply_markup"] = message.reply_markup
+        return body
+
+    def message_view(self, message: StoredMessage, conversation: Conversation) -> dict[str, Any]:
+        """The control API's view: what a chat window shows, plus bookkeeping."""
+        sender = self.sender_json(message.sender)
+        view: dict[str, Any] = {
+            "message_id": message.message_id,
+            "chat_id": message.chat_id,
+            "bot_id": conversation.bot_id,
+            "from": sender,
+            "outgoing": message.sender.is_bot,
+            "date": message.date,
+            "text": message.text,
+            "entities": message.entities,
+            "raw_text": message.raw_text,
+            "parse_mode": message.parse_mode,
+            "caption": message.caption,
+            "caption_entities": message.caption_entities,
+            "photo": None,
+            "document": None,
+            "reply_markup": message.reply_markup,
+            "reply_to_message_id": message.reply_to_message_id,
+            "edit_count": message.edit_count,
+            "edit_date": message.edit_date,
+            "deleted": message.deleted,
+        }
+        if message.media is not None:
+            link = {"url": f"control/files/{message.media.file_id}"}
+            if message.media.kind == "photo":
+                view["photo"] = {**message.media.photo_size(), **link}
+            else:
+                view["document"] = {**message.media.document(), **link}
+        return view
+
+    def post_message(self, conversation: Conversation, sender: Sender, **content: Any) -> StoredMessage:
+        message = StoredMessage(
+            message_id=conversation.new_message_id(), chat_id=conversation.chat_id,
+            sender=sender, date=self.now(), **content,
+        )
+        conversation.messages[message.message_id] = message
+        self.events.add("message.new", chat_id=conversation.chat_id, bot_id=conversation.bot_id,
+                        message=self.message_view(message, conversation))
+        return message
+
+    def edit_message(self, conversation: Conversation, message: StoredMessage, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(message, name, value)
+        message.edit_count += 1
+        message.edit_date = self.now()
+        self.events.add("message.edited", chat_id=conversation.chat_id, bot_id=conversation.bot_id,
+                        message=self.message_view(message, conversation))
+
+    def delete_message(self, conversation: Conversation, message: StoredMessage) -> None:
+        message.deleted = True
+        self.events.add("message.deleted", chat_id=conversation.chat_id,
+                        bot_id=conversation.bot_id, message_id=message.message_id)
+
+    def take_flood(self, bot: BotAccount, conversation: Conversation, *, is_edit: bool) -> None:
+        self.flood.take(flood_rules(self.limits, bot_id=bot.id, chat_id=conversation.chat_id,
+                                    is_group=conversation.kind == "group", is_edit=is_edit))
+
+    # --- updates -----------------------------------------------------------------
+
+    def enqueue(self, bot: BotAccount, type_: str, payload: dict[str, Any],
+                chat_key: int | None) -> int | None:
+        """Queue an update unless the bot's allowed_updates filters it out."""
+        if not bot.wants(type_):
+            return None
+        return self.queue(bot).push(type_, payload, chat_key).update_id
+
+    # --- bookkeeping -------------------------------------------------------------
+
+    def record_call(self, bot: BotAccount | None, method: str, chat_id: int | None,
+                    error: ApiError | None, *, via: str = "http") -> ApiCall:
+        call = ApiCall(
+            seq=len(self.calls) + 1, time=self.wall_clock(), bot_id=bot.id if bot else None,
+            method=method, chat_id=chat_id, ok=error is None,
+            error_code=error.code if error else None,
+            description=error.description if error else None,
+            retry_after=error.retry_after if error else None, via=via,
+        )
+        self.calls.append(call)
+        return call
+
+    def store_file(self, kind: str, data: bytes, *, file_name: str | None,
+                   mime_type: str | None, size: tuple[int, int] | None = None) -> StoredFile:
+        width, height = size if size else (None, None)
+        return self.files.add(kind, data, file_name=file_name, mime_type=mime_type,
+                              width=width, height=height)
+
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+    "can_delete_messages": True, "can_manage_video_chats": True,
+    "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
+    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+    "can_delete_stories": False, "can_send_welcome_messages": False,
+    "can_pin_messages": True,
+}

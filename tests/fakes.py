@@ -1,0 +1,370 @@
+"""In-memory stand-ins for the ports, for unit tests of the domain (no I/O).
+
+They keep the same promises as the SQL adapters: repositories stage changes, the
+unit of work commits or rolls back, and active booking seats are unique.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import Sequence
+
+from domain.booking import ACTIVE_STATUSES, Booking, BookingStatus
+from domain.catalog import Movie, Showtime, TicketType
+from domain.customer import Customer
+from domain.errors import PaymentProviderDown, SeatsUnavailable
+from domain.hall import Hall
+from domain.money import Money
+from domain.payments import (
+    CheckoutRequest,
+    Payment,
+    PaymentProvider,
+    PaymentStatus,
+    ProviderCheckout,
+    ProviderPayment,
+    ProviderStatus,
+)
+from domain.promo import PromoCode
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self._now = now or datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+
+class Store:
+    """The committed state all fake units of work share."""
+
+    def __init__(self) -> None:
+        self.movies: dict[int, Movie] = {}
+        self.halls: dict[int, Hall] = {}
+        self.showtimes: dict[int, Showtime] = {}
+        self.ticket_types: dict[str, TicketType] = {}
+        self.promos: dict[int, PromoCode] = {}
+        self.promo_uses: dict[tuple[int, int], int] = {}
+        self.customers: dict[int, Customer] = {}
+        self.bookings: dict[int, Booking] = {}
+        self.payments: dict[int, Payment] = {}
+        self.events: dict[tuple[PaymentProvider, str], datetime | None] = {}
+        self.next_id = 1
+        self.commits = 0
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    @property
+    def s(self) -> Store:
+        return self.uow.staged
+
+
+class _ByRef(_Repo):
+    table: str
+
+    def _t(self) -> dict:
+        return getattr(self.s, self.table)
+
+    async def get(self, item_id: int):
+        return copy.deepcopy(self._t().get(item_id))
+
+    async def get_by_ref(self, ref: str):
+        return copy.deepcopy(next((x for x in self._t().values() if x.ref == ref), None))
+
+    async def list(self):
+        return [copy.deepcopy(x) for x in self._t().values()]
+
+    async def add(self, item):
+        item.id = self.s.new_id()
+        self._t()[item.id] = copy.deepcopy(item)
+        return item
+
+    async def update(self, item) -> None:
+        self._t()[item.id] = copy.deepcopy(item)
+
+
+class FakeMovies(_ByRef):
+    table = "movies"
+
+
+class FakeHalls(_ByRef):
+    table = "halls"
+
+
+class FakeShowtimes(_ByRef):
+    table = "showtimes"
+
+    async def between(self, start: datetime, end: datetime, movie_id: int | None = None):
+        found = [
+            copy.deepcopy(s)
+            for s in self.s.showtimes.values()
+            if start <= s.starts_at < end and (movie_id is None or s.movie_id == movie_id)
+        ]
+        return sorted(found, key=lambda s: s.starts_at)
+
+
+class FakeTicketTypes(_Repo):
+    async def list(self):
+        return sorted(self.s.ticket_types.values(), key=lambda t: t.position)
+
+    async def get(self, code: str):
+        return self.s.ticket_types.get(code)
+
+    async def upsert(self, ticket_type: TicketType) -> None:
+        self.s.ticket_types[ticket_type.code] = ticket_type
+
+
+class FakePromos(_Repo):
+    async def get_by_code(self, code: str):
+        return copy.deepcopy(next((p for p in self.s.promos.values() if p.code == code), None))
+
+    async def list(self):
+        return [copy.deepcopy(p) for p in self.s.promos.values()]
+
+    async def add(self, promo: PromoCode) -> PromoCode:
+        promo.id = self.s.new_id()
+        self.s.promos[promo.id] = copy.deepcopy(promo)
+        return promo
+
+    async def update(self, promo: PromoCode) -> None:
+        uses = self.s.promos[promo.id].uses
+        self.s.promos[promo.id] = replace(copy.deepcopy(promo), uses=uses)
+
+    async def customer_uses(self, promo_id: int, customer_id: int) -> int:
+        return self.s.promo_uses.get((promo_id, customer_id), 0)
+
+    async def redeem(self, promo_id: int, customer_id: int, *, enforce_limits: bool = True) -> bool:
+        promo = self.s.promos[promo_id]
+        mine = self.s.promo_uses.get((promo_id, customer_id), 0)
+        if enforce_limits:
+            if promo.max_uses is not None and promo.uses >= promo.max_uses:
+                return False
+            if promo.max_uses_per_customer is not None and mine >= promo.max_uses_per_customer:
+                return False
+        promo.uses += 1
+        self.s.promo_uses[(promo_id, customer_id)] = mine + 1
+        return True
+
+    async def give_back(self, promo_id: int, customer_id: int) -> None:
+        promo = self.s.promos[promo_id]
+        promo.uses = max(0, promo.uses - 1)
+        key = (promo_id, customer_id)
+        self.s.promo_uses[key] = max(0, self.s.promo_uses.get(key, 0) - 1)
+
+
+class FakeCustomers(_Repo):
+    async def get(self, telegram_id: int):
+        return copy.deepcopy(self.s.customers.get(telegram_id))
+
+    async def upsert(self, customer: Customer) -> None:
+        self.s.customers[customer.telegram_id] = copy.deepcopy(customer)
+
+
+class FakeBookings(_Repo):
+    def _active_seats(self, showtime_id: int, skip: int | None = None) -> dict[str, Booking]:
+        return {
+            seat.seat_code: b
+            for b in self.s.bookings.values()
+            if b.showtime_id == showtime_id and b.status in ACTIVE_STATUSES and b.id != skip
+            for seat in b.seats
+        }
+
+    async def add(self, booking: Booking) -> Booking:
+        taken = [c for c in booking.seat_codes if c in self._active_seats(booking.showtime_id)]
+        if taken:
+            raise SeatsUnavailable(taken)
+        booking.id = self.s.new_id()
+        self.s.bookings[booking.id] = copy.deepcopy(booking)
+        return booking
+
+    async def get(self, booking_id: int):
+        return copy.deepcopy(self.s.bookings.get(booking_id))
+
+    async def for_customer(self, customer_id: int):
+        return [copy.deepcopy(b) for b in self.s.bookings.values() if b.customer_id == customer_id]
+
+    async def sold_seats(self, showtime_id: int) -> dict[str, int]:
+        return {c: b.customer_id for c, b in self._active_seats(showtime_id).items()}
+
+    async def sold_counts(self, showtime_ids: Sequence[int]) -> dict[int, int]:
+        return {sid: len(self._active_seats(sid)) for sid in showtime_ids}
+
+    async def set_status(self, booking: Booking, sources, **fields) -> bool:
+        stored = self.s.bookings.get(booking.id)
+        if stored is None or stored.status not in sources:
+            return False
+        for name, value in fields.items():
+            setattr(booking, name, value)
+        self.s.bookings[booking.id] = copy.deepcopy(booking)
+        return True
+
+    async def record_payment(self, booking: Booking, **fields) -> None:
+        for name, value in fields.items():
+            setattr(booking, name, value)
+        stored = self.s.bookings[booking.id]
+        for name, value in fields.items():
+            setattr(stored, name, value)
+
+    async def reactivate_seats(self, booking: Booking) -> bool:
+        active = self._active_seats(booking.showtime_id, skip=booking.id)
+        return not any(c in active for c in booking.seat_codes)
+
+    async def overdue(self, now: datetime, limit: int = 500) -> list[int]:
+        return [
+            b.id
+            for b in self.s.bookings.values()
+            if b.status is BookingStatus.AWAITING_PAYMENT and b.expires_at <= now
+        ][:limit]
+
+
+class FakePayments(_Repo):
+    async def add(self, payment: Payment) -> Payment:
+        if any(p.provider_ref == payment.provider_ref for p in self.s.payments.values()):
+            raise ValueError("duplicate provider reference")
+        payment.id = self.s.new_id()
+        self.s.payments[payment.id] = copy.deepcopy(payment)
+        return payment
+
+    async def get_by_ref(self, provider: PaymentProvider, provider_ref: str):
+        found = next(
+            (p for p in self.s.payments.values() if p.provider is provider and p.provider_ref == provider_ref), None
+        )
+        return copy.deepcopy(found)
+
+    async def for_booking(self, booking_id: int):
+        return [copy.deepcopy(p) for p in self.s.payments.values() if p.booking_id == booking_id]
+
+    async def set_status(self, payment: Payment, sources, **fields) -> bool:
+        stored = self.s.payments.get(payment.id)
+        if stored is None or stored.status not in sources:
+            return False
+        for name, value in fields.items():
+            setattr(payment, name, value)
+        self.s.payments[payment.id] = copy.deepcopy(payment)
+        return True
+
+    async def with_status(self, statuses, since):
+        found = [p for p in self.s.payments.values() if p.status in statuses and p.created_at >= since]
+        return [copy.deepcopy(p) for p in sorted(found, key=lambda p: p.created_at)]
+
+    async def open_for_bookings(self, booking_ids):
+        return [
+            copy.deepcopy(p)
+            for p in self.s.payments.values()
+            if p.booking_id in booking_ids and p.status is PaymentStatus.OPEN
+        ]
+
+
+class FakeProviderEvents(_Repo):
+    async def record(self, provider, event_id, event_type, at) -> bool:
+        key = (provider, event_id)
+        if key in self.s.events:
+            return False
+        self.s.events[key] = None
+        return True
+
+    async def processed(self, provider, event_id) -> bool:
+        return self.s.events.get((provider, event_id)) is not None
+
+    async def mark_processed(self, provider, event_id, at) -> None:
+        self.s.events[(provider, event_id)] = at
+
+
+class FakeUnitOfWork:
+    """Works on a deep copy of the store; commit publishes it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.staged = copy.deepcopy(store)
+        self.movies = FakeMovies(self)
+        self.halls = FakeHalls(self)
+        self.showtimes = FakeShowtimes(self)
+        self.ticket_types = FakeTicketTypes(self)
+        self.promos = FakePromos(self)
+        self.customers = FakeCustomers(self)
+        self.bookings = FakeBookings(self)
+        self.payments = FakePayments(self)
+        self.provider_events = FakeProviderEvents(self)
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self.staged = copy.deepcopy(self.store)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        self.store.__dict__.update(copy.deepcopy(self.staged).__dict__)
+        self.store.commits += 1
+
+    async def rollback(self) -> None:
+        self.staged = copy.deepcopy(self.store)
+
+
+class FakeGateway:
+    """A payment provider in memory: links, payments, approvals, refunds, outages."""
+
+    def __init__(self, provider: PaymentProvider) -> None:
+        self.provider = provider
+        self.checkouts: dict[str, dict] = {}
+        self.by_key: dict[str, str] = {}
+        self.refunds: dict[str, str] = {}
+        self.down = False
+        self.expired: list[str] = []
+
+    def _check(self) -> None:
+        if self.down:
+            raise PaymentProviderDown(f"{self.provider} is down")
+
+    async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout:
+        self._check()
+        if request.idempotency_key in self.by_key:
+            ref = self.by_key[request.idempotency_key]
+        else:
+            ref = f"{self.provider}-{len(self.checkouts) + 1}"
+            self.by_key[request.idempotency_key] = ref
+            self.checkouts[ref] = {"request": request, "status": ProviderStatus.OPEN, "paid_ref": None}
+        return ProviderCheckout(ref, f"https://pay.invalid/{ref}")
+
+    def pay(self, ref: str) -> None:
+        """The customer pays (Stripe-like: money taken at once)."""
+        self.checkouts[ref].update(status=ProviderStatus.PAID, paid_ref=f"pi-{ref}")
+
+    def approve(self, ref: str) -> None:
+        """The buyer approves (PayPal-like: a capture takes the money)."""
+        self.checkouts[ref]["status"] = ProviderStatus.APPROVED
+
+    async def fetch(self, provider_ref: str) -> ProviderPayment:
+        self._check()
+        c = self.checkouts[provider_ref]
+        return ProviderPayment(provider_ref, c["status"], c["request"].total, c["paid_ref"], c["request"].booking_id)
+
+    async def capture(self, provider_ref: str, idempotency_key: str) -> ProviderPayment:
+        self._check()
+        c = self.checkouts[provider_ref]
+        if c["status"] is ProviderStatus.APPROVED:
+            c.update(status=ProviderStatus.PAID, paid_ref=f"cap-{provider_ref}")
+        return await self.fetch(provider_ref)
+
+    async def expire(self, provider_ref: str) -> None:
+        self._check()
+        c = self.checkouts[provider_ref]
+        if c["status"] is ProviderStatus.OPEN:
+            c["status"] = ProviderStatus.EXPIRED
+            self.expired.append(provider_ref)
+
+    async def refund(self, paid_ref: str, amount: Money, idempotency_key: str) -> str:
+        self._check()
+        return self.refunds.setdefault(idempotency_key, f"re-{len(self.refunds) + 1}")
