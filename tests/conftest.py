@@ -18,7 +18,8 @@ from tests.services import require_or_skip
 POSTGRES_URL = os.environ.get(
     "CINEBOOKER_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
-TEST_DATABASE = "cinebooker_test"
+# Overridable so that two test runs on one machine do not share a database.
+TEST_DATABASE = os.environ.get("CINEBOOKER_TEST_DATABASE", "cinebooker_test")
 
 
 def _in_thread(fn, *args):  # type: ignore[no-untyped-def]

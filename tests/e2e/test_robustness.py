@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from redis.asyncio import Redis
 from sqlalchemy import select
 
@@ -11,7 +13,8 @@ from tests.e2e.conftest import running_bot, settings_for
 from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, press, reserve_one_seat, start, tap_seat
 from tests.services import connect_test_redis
 
-E2E_REDIS_URL = "redis://127.0.0.1:6379/13"  # apart from the hold-store tests (db 15)
+# Apart from the hold-store tests (db 15); overridable for parallel runs.
+E2E_REDIS_URL = os.environ.get("CINEBOOKER_TEST_E2E_REDIS_URL", "redis://127.0.0.1:6379/13")
 CALLBACK_BYTES = 64
 MAX_ROW = 8
 MAX_BUTTONS = 100
