@@ -74,3 +74,10 @@ class PaymentNotPossible(DomainError):
     """The booking cannot be paid (any more): expired, cancelled, paid."""
 
     code = "payment_not_possible"
+
+
+class AlreadyExists(DomainError):
+    """A unique record (an invoice of a booking, say) was written meanwhile by a
+    concurrent caller; read it again instead."""
+
+    code = "already_exists"

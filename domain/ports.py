@@ -13,6 +13,8 @@ from domain.booking import Booking, BookingStatus
 from domain.catalog import Movie, Showtime, TicketType
 from domain.customer import Customer
 from domain.hall import Hall
+from domain.invoices import Invoice, InvoiceDelivery, InvoiceKind, Ticket
+from domain.jobs import OutboxRepository
 from domain.payments import Payment, PaymentProvider, PaymentStatus
 from domain.promo import PromoCode
 
@@ -140,6 +142,39 @@ class ProviderEventRepository(Protocol):
     async def mark_processed(self, provider: PaymentProvider, event_id: str, at: datetime) -> None: ...
 
 
+class InvoiceRepository(Protocol):
+    async def next_seq(self, series: str) -> int:
+        """The next number of ``series``, taken in the current transaction: it is
+        given back by a rollback, and concurrent callers wait for each other."""
+
+    async def add(self, invoice: Invoice, customer_id: int) -> Invoice: ...
+    async def get(self, invoice_id: int) -> Invoice | None: ...
+    async def for_booking(self, booking_id: int, kind: InvoiceKind) -> Invoice | None: ...
+    async def delivery(self, invoice_id: int) -> InvoiceDelivery | None: ...
+    async def mark_stored(self, invoice_id: int, key: str, at: datetime) -> None: ...
+    async def mark_sent(self, invoice_id: int, file_id: str, message_id: int, at: datetime) -> bool:
+        """Record the delivery unless one is recorded already."""
+
+    async def unsent(self, before: datetime, limit: int = 100) -> list[int]: ...
+
+
+class ReminderRepository(Protocol):
+    async def due(self, starts_from: datetime, starts_until: datetime, limit: int = 200) -> list[int]:
+        """Paid bookings of shows starting in the window, not reminded yet, of
+        customers who did not turn reminders off."""
+
+    async def claim(self, booking_id: int, at: datetime) -> bool:
+        """Mark the reminder as sent unless it is already (one sender wins)."""
+
+    async def set_enabled(self, telegram_id: int, on: bool) -> bool:
+        """Turn a customer's reminders on or off; False when there is no such customer."""
+
+
+class TicketRepository(Protocol):
+    async def for_booking(self, booking_id: int) -> list[Ticket]: ...
+    async def add(self, tickets: Sequence[Ticket], at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     movies: MovieRepository
     halls: HallRepository
@@ -150,6 +185,10 @@ class UnitOfWork(Protocol):
     bookings: BookingRepository
     payments: PaymentRepository
     provider_events: ProviderEventRepository
+    invoices: InvoiceRepository
+    tickets: TicketRepository
+    reminders: ReminderRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None:

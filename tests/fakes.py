@@ -14,8 +14,10 @@ from typing import Sequence
 from domain.booking import ACTIVE_STATUSES, Booking, BookingStatus
 from domain.catalog import Movie, Showtime, TicketType
 from domain.customer import Customer
-from domain.errors import PaymentProviderDown, SeatsUnavailable
+from domain.errors import AlreadyExists, PaymentProviderDown, SeatsUnavailable
 from domain.hall import Hall
+from domain.invoices import Invoice, InvoiceDelivery, Ticket
+from domain.jobs import OutboxJob
 from domain.money import Money
 from domain.payments import (
     CheckoutRequest,
@@ -54,6 +56,12 @@ class Store:
         self.bookings: dict[int, Booking] = {}
         self.payments: dict[int, Payment] = {}
         self.events: dict[tuple[PaymentProvider, str], datetime | None] = {}
+        self.reminded: dict[int, datetime] = {}
+        self.invoices: dict[int, Invoice] = {}
+        self.deliveries: dict[int, InvoiceDelivery] = {}
+        self.counters: dict[str, int] = {}
+        self.tickets: dict[int, list[Ticket]] = {}
+        self.outbox: dict[int, dict] = {}
         self.next_id = 1
         self.commits = 0
 
@@ -169,7 +177,11 @@ class FakeCustomers(_Repo):
         return copy.deepcopy(self.s.customers.get(telegram_id))
 
     async def upsert(self, customer: Customer) -> None:
-        self.s.customers[customer.telegram_id] = copy.deepcopy(customer)
+        # Like the SQL upsert, the reminders switch is kept (only set_reminders moves it).
+        existing = self.s.customers.get(customer.telegram_id)
+        stored = copy.deepcopy(customer)
+        stored.reminders = existing.reminders if existing else True
+        self.s.customers[customer.telegram_id] = stored
 
 
 class FakeBookings(_Repo):
@@ -282,11 +294,118 @@ class FakeProviderEvents(_Repo):
         self.s.events[(provider, event_id)] = at
 
 
+class FakeInvoices(_Repo):
+    async def next_seq(self, series: str) -> int:
+        self.s.counters[series] = self.s.counters.get(series, 0) + 1
+        return self.s.counters[series]
+
+    async def add(self, invoice: Invoice, customer_id: int) -> Invoice:
+        if any(i.booking_id == invoice.booking_id and i.kind is invoice.kind for i in self.s.invoices.values()):
+            raise AlreadyExists("invoice")
+        invoice = replace(invoice, id=self.s.new_id())
+        self.s.invoices[invoice.id] = invoice
+        self.s.deliveries[invoice.id] = InvoiceDelivery(
+            invoice.id, invoice.number, invoice.kind, invoice.booking_id, customer_id, invoice.issued_at
+        )
+        return invoice
+
+    async def get(self, invoice_id: int):
+        return self.s.invoices.get(invoice_id)
+
+    async def for_booking(self, booking_id: int, kind):
+        return next((i for i in self.s.invoices.values() if i.booking_id == booking_id and i.kind is kind), None)
+
+    async def delivery(self, invoice_id: int):
+        return self.s.deliveries.get(invoice_id)
+
+    async def mark_stored(self, invoice_id: int, key: str, at: datetime) -> None:
+        self.s.deliveries[invoice_id] = replace(self.s.deliveries[invoice_id], storage_key=key)
+
+    async def mark_sent(self, invoice_id: int, file_id: str, message_id: int, at: datetime) -> bool:
+        delivery = self.s.deliveries[invoice_id]
+        if delivery.sent_at is not None:
+            return False
+        self.s.deliveries[invoice_id] = replace(delivery, telegram_file_id=file_id, sent_at=at)
+        return True
+
+    async def unsent(self, before: datetime, limit: int = 100) -> list[int]:
+        return [d.invoice_id for d in self.s.deliveries.values() if d.sent_at is None and d.issued_at < before][:limit]
+
+
+class FakeReminders(_Repo):
+    async def due(self, starts_from: datetime, starts_until: datetime, limit: int = 200) -> list[int]:
+        due = []
+        for b in self.s.bookings.values():
+            customer = self.s.customers.get(b.customer_id)
+            starts = self.s.showtimes[b.showtime_id].starts_at
+            if (
+                b.status is BookingStatus.PAID
+                and b.id not in self.s.reminded
+                and (customer is None or customer.reminders)
+                and starts_from <= starts < starts_until
+            ):
+                due.append(b.id)
+        return due[:limit]
+
+    async def claim(self, booking_id: int, at: datetime) -> bool:
+        if booking_id in self.s.reminded:
+            return False
+        self.s.reminded[booking_id] = at
+        return True
+
+    async def set_enabled(self, telegram_id: int, on: bool) -> bool:
+        customer = self.s.customers.get(telegram_id)
+        if customer is None:
+            return False
+        customer.reminders = on
+        return True
+
+
+class FakeTickets(_Repo):
+    async def for_booking(self, booking_id: int) -> list[Ticket]:
+        return list(self.s.tickets.get(booking_id, []))
+
+    async def add(self, tickets: Sequence[Ticket], at: datetime) -> None:
+        for ticket in tickets:
+            self.s.tickets.setdefault(ticket.booking_id, []).append(ticket)
+
+
+class FakeOutbox(_Repo):
+    async def add(self, job: str, payload: dict) -> None:
+        created = self.uow.clock.now() if self.uow.clock else datetime.now(timezone.utc)
+        self.s.outbox[self.s.new_id()] = {
+            "job": job, "payload": dict(payload), "created_at": created, "sent_at": None, "done_at": None, "attempts": 0
+        }
+
+    async def due(self, now, unsent_after_s, lost_after_s, max_attempts, limit=100) -> list[OutboxJob]:
+        def is_due(r: dict) -> bool:
+            if r["done_at"] is not None or r["attempts"] >= max_attempts:
+                return False
+            if r["sent_at"] is None:
+                return (now - r["created_at"]).total_seconds() >= unsent_after_s
+            return (now - r["sent_at"]).total_seconds() >= lost_after_s
+
+        return [
+            OutboxJob(i, r["job"], r["payload"], r["created_at"], r["attempts"])
+            for i, r in self.s.outbox.items()
+            if is_due(r)
+        ][:limit]
+
+    async def mark_sent(self, ids: list[int], at: datetime) -> None:
+        for i in ids:
+            self.s.outbox[i]["sent_at"] = at
+            self.s.outbox[i]["attempts"] += 1
+
+    async def mark_done(self, outbox_id: int, at: datetime) -> None:
+        self.s.outbox[outbox_id]["done_at"] = at
+
+
 class FakeUnitOfWork:
     """Works on a deep copy of the store; commit publishes it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: FakeClock | None = None) -> None:
         self.store = store
+        self.clock = clock
         self.staged = copy.deepcopy(store)
         self.movies = FakeMovies(self)
         self.halls = FakeHalls(self)
@@ -297,6 +416,10 @@ class FakeUnitOfWork:
         self.bookings = FakeBookings(self)
         self.payments = FakePayments(self)
         self.provider_events = FakeProviderEvents(self)
+        self.invoices = FakeInvoices(self)
+        self.tickets = FakeTickets(self)
+        self.reminders = FakeReminders(self)
+        self.outbox = FakeOutbox(self)
 
     async def __aenter__(self) -> FakeUnitOfWork:
         self.staged = copy.deepcopy(self.store)

@@ -128,7 +128,9 @@ def fill_promo(row: PromoRow, p: PromoCode) -> PromoRow:
 
 
 def customer(row: CustomerRow) -> Customer:
-    return Customer(row.telegram_id, row.name, row.language, row.announcements, row.created_at)
+    return Customer(
+        row.telegram_id, row.name, row.language, row.announcements, reminders=row.reminders, created_at=row.created_at
+    )
 
 
 def booking(row: BookingRow) -> Booking:

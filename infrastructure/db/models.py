@@ -118,6 +118,8 @@ class CustomerRow(Base):
     name: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(8), default="en")
     announcements: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reminders before a show are on unless the customer turned them off.
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime]
 
 
@@ -143,6 +145,7 @@ class BookingRow(Base):
     payment_ref: Mapped[str | None] = mapped_column(String(128))
     paid_amount: Mapped[int | None]
     refund_ref: Mapped[str | None] = mapped_column(String(128))
+    reminded_at: Mapped[datetime | None]  # set once, when the reminder was claimed
     updated_at: Mapped[datetime]
     seats: Mapped[list[BookingSeatRow]] = relationship(
         back_populates="booking", order_by="BookingSeatRow.id", lazy="selectin"
@@ -223,3 +226,71 @@ class BookingEventRow(Base):
     status: Mapped[str] = mapped_column(String(24))
     at: Mapped[datetime]
 
+
+
+class InvoiceCounterRow(Base):
+    """The last number used per series; incremented in the transaction that stores
+    the invoice, so a rollback gives the number back and no gap appears."""
+
+    __tablename__ = "invoice_counters"
+    series: Mapped[str] = mapped_column(String(24), primary_key=True)
+    last_seq: Mapped[int]
+
+
+class InvoiceRow(Base):
+    """An issued invoice (or cancellation invoice): a snapshot, never edited; only
+    its delivery columns (stored, sent) are filled in later."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        UniqueConstraint("series", "seq", name="uq_invoices_series_seq"),
+        UniqueConstraint("booking_id", "kind", name="uq_invoices_booking_kind"),
+        Index("ix_invoices_sent_at", "sent_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    series: Mapped[str] = mapped_column(String(24))
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"))
+    customer_id: Mapped[int] = mapped_column(BigInteger)
+    issued_at: Mapped[datetime]
+    cancels: Mapped[str | None] = mapped_column(String(40))
+    total: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    snapshot: Mapped[dict[str, Any]]
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    stored_at: Mapped[datetime | None]
+    telegram_file_id: Mapped[str | None] = mapped_column(String(200))
+    sent_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None]
+
+
+class TicketRow(Base):
+    """A ticket of a paid booking seat; its secret is what the QR code holds."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (UniqueConstraint("booking_id", "seat_code", name="uq_tickets_booking_seat"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"))
+    seat_code: Mapped[str] = mapped_column(String(8))
+    ticket_type: Mapped[str] = mapped_column(String(16))
+    secret: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    checked_in_at: Mapped[datetime | None]
+
+
+class OutboxRow(Base):
+    """A job caused by a committed transaction (the transactional outbox): written
+    in that transaction, handed to the queue after the commit, marked done by the
+    job, and handed over again by the sweeper if any of that was lost."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_done_at_id", "done_at", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    done_at: Mapped[datetime | None]

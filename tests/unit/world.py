@@ -28,7 +28,7 @@ class World:
         self.store = Store()
         self.holds = MemoryHoldStore(clock=lambda: self.clock.now().timestamp())
         self.deps = Deps(
-            uow=lambda: FakeUnitOfWork(self.store),
+            uow=lambda: FakeUnitOfWork(self.store, self.clock),
             holds=self.holds,
             clock=self.clock,
             policy=BookingPolicy(timezone="Europe/Berlin", max_seats=6),

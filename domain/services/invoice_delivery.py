@@ -1,0 +1,112 @@
+"""Getting an issued invoice to the customer: rendered once, stored once, sent
+once. Each step is recorded before the next, so a job retried after a failure
+picks up where it stopped and never sends a second copy of a delivered invoice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Callable, Protocol, Sequence
+
+from domain.errors import NotFound
+from domain.invoices import Invoice, InvoiceDelivery, InvoiceKind, Ticket
+from domain.services.deps import Deps
+from domain.storage import FileStorage, StoredFileMissing, invoice_key
+
+
+class InvoiceRenderer(Protocol):
+    def render(self, invoice: Invoice, tickets: Sequence[Ticket]) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SentDocument:
+    file_id: str
+    message_id: int
+
+
+class DocumentSender(Protocol):
+    async def send_document(
+        self, chat_id: int, *, filename: str, caption: str, data: bytes | None = None, file_id: str | None = None
+    ) -> SentDocument:
+        """Send a file by its bytes (uploaded) or by a file_id Telegram knows."""
+
+
+class Delivered(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"
+
+
+class InvoiceDeliveryService:
+    def __init__(
+        self,
+        deps: Deps,
+        storage: FileStorage,
+        renderer: InvoiceRenderer,
+        sender: DocumentSender,
+        caption: Callable[[Invoice], str],
+    ) -> None:
+        self.d, self.storage, self.renderer, self.sender, self.caption = deps, storage, renderer, sender, caption
+
+    async def _load(self, invoice_id: int) -> tuple[InvoiceDelivery, Invoice, list[Ticket]]:
+        async with self.d.uow() as uow:
+            delivery = await uow.invoices.delivery(invoice_id)
+            invoice = await uow.invoices.get(invoice_id)
+            if delivery is None or invoice is None:
+                raise NotFound(f"invoice {invoice_id}", kind="invoice")
+            tickets = await uow.tickets.for_booking(invoice.booking_id) if invoice.kind is InvoiceKind.INVOICE else []
+        return delivery, invoice, tickets
+
+    async def pdf(self, invoice_id: int) -> tuple[Invoice, bytes]:
+        """The stored PDF of an invoice, rendered and stored first if it is not."""
+        delivery, invoice, tickets = await self._load(invoice_id)
+        return invoice, await self._stored_pdf(delivery, invoice, tickets)
+
+    async def _stored_pdf(self, delivery: InvoiceDelivery, invoice: Invoice, tickets: list[Ticket]) -> bytes:
+        key = delivery.storage_key or invoice_key(invoice.number, invoice.issued_at)
+        if delivery.storage_key is not None:
+            try:
+                return await self.storage.get(key)
+            except StoredFileMissing:
+                pass  # lost from storage: the snapshot renders it again, identically
+        pdf = self.renderer.render(invoice, tickets)
+        await self.storage.put(key, pdf, "application/pdf")
+        if delivery.storage_key is None:
+            async with self.d.uow() as uow:
+                await uow.invoices.mark_stored(delivery.invoice_id, key, self.d.clock.now())
+                await uow.commit()
+        return pdf
+
+    async def deliver(self, invoice_id: int) -> Delivered:
+        delivery, invoice, tickets = await self._load(invoice_id)
+        if delivery.sent_at is not None:
+            return Delivered.ALREADY_SENT
+        pdf = await self._stored_pdf(delivery, invoice, tickets)
+        sent = await self.sender.send_document(
+            delivery.customer_id, filename=f"{invoice.number}.pdf", caption=self.caption(invoice), data=pdf
+        )
+        async with self.d.uow() as uow:
+            await uow.invoices.mark_sent(invoice_id, sent.file_id, sent.message_id, self.d.clock.now())
+            await uow.commit()
+        return Delivered.SENT
+
+    async def resend(self, booking_id: int, customer_id: int) -> int:
+        """My bookings: the booking's invoices again, by Telegram's file_id (no new
+        upload). Returns how many were sent; 0 while they are still being made."""
+        async with self.d.uow() as uow:
+            booking = await uow.bookings.get(booking_id)
+            if booking is None or booking.customer_id != customer_id:
+                raise NotFound(f"booking {booking_id}", kind="booking")
+            invoices = [await uow.invoices.for_booking(booking_id, kind) for kind in InvoiceKind]
+            deliveries = [await uow.invoices.delivery(i.id) for i in invoices if i is not None and i.id is not None]
+        sent = 0
+        for invoice, delivery in zip([i for i in invoices if i is not None], deliveries):
+            if delivery is None or delivery.telegram_file_id is None:
+                continue
+            await self.sender.send_document(
+                customer_id,
+                filename=f"{invoice.number}.pdf",
+                caption=self.caption(invoice),
+                file_id=delivery.telegram_file_id,
+            )
+            sent += 1
+        return sent

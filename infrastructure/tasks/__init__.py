@@ -1,0 +1,1 @@
+"""Background jobs on Dramatiq: broker, thin actors, the outbox hand-over and the scheduler."""
