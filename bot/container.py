@@ -20,6 +20,11 @@ from domain.payments import PaymentProvider
 from domain.services.deps import BookingPolicy, Deps
 from domain.services.payments import PaymentService, ReturnLinks
 from domain.services.seats import SeatService
+from domain.invoices import Party
+from domain.jobs import JobQueue
+from domain.services.invoices import InvoicePolicy, InvoiceService
+from domain.storage import FileStorage
+from infrastructure.tasks.queue import OutboxHandOver
 from infrastructure.db.engine import create_engine, session_factory
 from infrastructure.db.uow import SqlUnitOfWorkFactory
 from infrastructure.holds.memory import MemoryHoldStore
@@ -83,6 +88,23 @@ class Container:
     def catalog_admin(self) -> CatalogAdmin:
         return CatalogAdmin(self.deps)
 
+    @property
+    def invoices(self) -> InvoiceService:
+        return InvoiceService(self.deps, invoice_policy(self.settings))
+
+    @functools.cached_property
+    def storage(self) -> FileStorage:
+        from infrastructure.storage.factory import build_storage
+
+        s = self.settings
+        return build_storage(s.storage_url, s.s3_endpoint_url, s.s3_create_bucket)
+
+    async def prepare_storage(self) -> None:
+        """Create or check the S3 bucket (a local folder needs nothing)."""
+        ensure = getattr(self.storage, "ensure_bucket", None)
+        if ensure is not None:
+            await ensure()
+
     @functools.cached_property
     def links(self) -> BotLinks:
         return BotLinks()
@@ -123,8 +145,14 @@ class Container:
             await self.redis.aclose()  # type: ignore[attr-defined]
 
 
-def build_container(settings: Settings) -> Container:
-    """Create adapters; no connection is opened until something is asked for."""
+def invoice_policy(settings: Settings) -> InvoicePolicy:
+    seller = Party(settings.seller_name, settings.seller_address, settings.seller_vat_id)
+    return InvoicePolicy(prefix=settings.invoice_prefix, seller=seller)
+
+
+def build_container(settings: Settings, jobs: JobQueue | None = None) -> Container:
+    """Create adapters; no connection is opened until something is asked for.
+    With ``jobs``, what a transaction writes to the outbox is queued after it commits."""
     engine = create_engine(settings.database_url)
     redis = None
     holds: HoldStore
@@ -139,10 +167,9 @@ def build_container(settings: Settings) -> Container:
         holds = RedisHoldStore(redis)
     else:
         holds = MemoryHoldStore()
-    deps = Deps(
-        uow=SqlUnitOfWorkFactory(session_factory(engine)),
-        holds=holds,
-        clock=SystemClock(),
-        policy=booking_policy(settings),
-    )
+    clock = SystemClock()
+    uow = SqlUnitOfWorkFactory(session_factory(engine))
+    if jobs is not None:
+        uow.after_commit = OutboxHandOver(jobs, uow, clock)
+    deps = Deps(uow=uow, holds=holds, clock=clock, policy=booking_policy(settings))
     return Container(settings, engine, deps, redis)

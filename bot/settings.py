@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     redis_url: str = ""
     storage_url: str = "file://./var/storage"
     s3_endpoint_url: str = ""
+    s3_create_bucket: bool = False  # create the bucket at start when it is missing
     public_url: str = "http://127.0.0.1:8080"
     webhook_secret: str = ""
     stripe_secret_key: str = "sk_test_playground"
@@ -49,6 +50,12 @@ class Settings(BaseSettings):
     seat_map_pictures: bool = True  # a picture of the whole hall beside the seat keyboard
     throttle_rate: float = Field(5.0, gt=0)  # updates a second one user may send, sustained
     throttle_burst: int = Field(15, ge=1)  # ...and in a burst
+    seller_name: str = "CineBooker Cinema"  # the seller on invoices
+    seller_address: str = ""
+    seller_vat_id: str = ""
+    invoice_prefix: str = Field("CB", pattern=r"^[A-Z0-9]{1,10}$")  # numbers: CB-2026-000001
+    reminder_minutes: int = Field(120, ge=0, le=24 * 60)  # remind this long before the show; 0: never
+    worker_threads: int = Field(2, ge=1, le=64)  # of the in-process worker (embedded mode)
     log_level: str = "INFO"
     log_json: bool = False
 

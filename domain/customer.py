@@ -12,5 +12,5 @@ class Customer:
     name: str
     language: str = "en"
     announcements: bool = False  # consent to showtime announcements
-    reminders: bool = True  # a reminder before each show, unless turned off
     created_at: datetime | None = None
+    reminders: bool = True  # a reminder before each show, unless turned off

@@ -38,7 +38,7 @@ class JobQueue(Protocol):
 
 
 class OutboxRepository(Protocol):
-    async def add(self, job: str, payload: dict[str, Any]) -> None:
+    async def add(self, job: str, payload: dict[str, Any], at: datetime) -> None:
         """Write a job in the current transaction."""
 
     async def due(

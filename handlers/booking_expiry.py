@@ -6,18 +6,32 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from typing import Protocol
+
 from aiogram import Bot
 
-from dialogs.context import AppServices
-from handlers.language import LanguageStore
+from domain.services.bookings import BookingService
+from domain.services.payments import PaymentService
 from infrastructure.i18n.fluent import Translator
 
 log = logging.getLogger(__name__)
 
 
+class ExpiryServices(Protocol):
+    bookings: BookingService
+    payments: PaymentService | None
+
+
+class Languages(Protocol):
+    async def get(self, user_id: int) -> str | None: ...
+
+
 class BookingExpirySweeper:
+    """Runs in the bot (every 30 s, so the chat hears at once) and as the workers'
+    scheduled job; conditional updates make each booking expire exactly once."""
+
     def __init__(
-        self, bot: Bot, services: AppServices, translator: Translator, languages: LanguageStore, every: float = 30.0
+        self, bot: Bot, services: ExpiryServices, translator: Translator, languages: Languages, every: float = 30.0
     ) -> None:
         self.bot, self.services, self.translator, self.languages, self.every = bot, services, translator, languages, every
 

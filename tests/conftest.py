@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from tests.s3 import aws_env, moto_endpoint  # noqa: F401 - fixtures for every test folder
 from tests.services import require_or_skip
 
 POSTGRES_URL = os.environ.get(

@@ -371,8 +371,8 @@ class FakeTickets(_Repo):
 
 
 class FakeOutbox(_Repo):
-    async def add(self, job: str, payload: dict) -> None:
-        created = self.uow.clock.now() if self.uow.clock else datetime.now(timezone.utc)
+    async def add(self, job: str, payload: dict, at: datetime) -> None:
+        created = at
         self.s.outbox[self.s.new_id()] = {
             "job": job, "payload": dict(payload), "created_at": created, "sent_at": None, "done_at": None, "attempts": 0
         }

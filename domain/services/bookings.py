@@ -73,14 +73,14 @@ class BookingService:
                 if booking.status is BookingStatus.AWAITING_PAYMENT:
                     booking.transition(BookingStatus.PAID, now)
                     if await uow.bookings.set_status(booking, frozenset({BookingStatus.AWAITING_PAYMENT}), **payment):
-                        await uow.outbox.add(Jobs.ISSUE_INVOICE, {"booking_id": booking_id})
+                        await uow.outbox.add(Jobs.ISSUE_INVOICE, {"booking_id": booking_id}, now)
                         await uow.commit()
                         return PaymentResult(PaymentOutcome.CONFIRMED, booking)
                 elif booking.status is BookingStatus.EXPIRED and await uow.bookings.reactivate_seats(booking):
                     booking.transition(BookingStatus.PAID, now)
                     if await uow.bookings.set_status(booking, frozenset({BookingStatus.EXPIRED}), **payment):
                         await self._count_promo_again(uow, booking)
-                        await uow.outbox.add(Jobs.ISSUE_INVOICE, {"booking_id": booking_id})
+                        await uow.outbox.add(Jobs.ISSUE_INVOICE, {"booking_id": booking_id}, now)
                         await uow.commit()
                         return PaymentResult(PaymentOutcome.LATE_CONFIRMED, booking)
                 else:
@@ -166,7 +166,7 @@ class BookingService:
                 await self._give_back_promo(uow, booking)
             if booking.paid_at is not None:
                 # It had been paid, so it has (or will have) an invoice to cancel.
-                await uow.outbox.add(Jobs.CANCEL_INVOICE, {"booking_id": booking_id})
+                await uow.outbox.add(Jobs.CANCEL_INVOICE, {"booking_id": booking_id}, now)
             await uow.commit()
         return booking
 

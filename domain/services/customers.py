@@ -38,3 +38,9 @@ class CustomerService:
                 )
             )
             await uow.commit()
+
+    async def language(self, telegram_id: int) -> str | None:
+        """The language kept in the database (for workers, which have no FSM)."""
+        async with self.d.uow() as uow:
+            known = await uow.customers.get(telegram_id)
+        return known.language if known else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -18,8 +18,8 @@ class SqlOutbox:
         self.session = session
         self._staged = staged  # what this transaction wrote, for the hand-over after commit
 
-    async def add(self, job: str, payload: dict[str, Any]) -> None:
-        row = OutboxRow(job=job, payload=dict(payload), created_at=datetime.now(timezone.utc))
+    async def add(self, job: str, payload: dict[str, Any], at: datetime) -> None:
+        row = OutboxRow(job=job, payload=dict(payload), created_at=at)
         self.session.add(row)
         await self.session.flush()
         self._staged.append(OutboxJob(row.id, job, dict(payload), row.created_at))

@@ -15,14 +15,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import logging
 import os
 import socket
 import stat
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -32,7 +31,6 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 from domain.storage import (
     FileStorage,
@@ -44,43 +42,11 @@ from domain.storage import (
 from infrastructure.storage import LocalFileStorage, build_storage
 from infrastructure.storage.s3 import BucketMissing, S3FileStorage
 
-ACCESS_KEY = "AKIDCINEBOOKERTEST"
-SECRET_KEY = "cinebooker-test-secret"
-REGION = "us-east-1"
+from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY
 PDF = "application/pdf"
 
 
 # --- servers and credentials ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    # werkzeug logs every request at INFO; keep the test output readable.
-    log = logging.getLogger("werkzeug")
-    level = log.level
-    log.setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-        log.setLevel(level)
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Test credentials through the environment, as production passes them; a
-    developer's ~/.aws and an instance role must not leak in."""
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @pytest.fixture

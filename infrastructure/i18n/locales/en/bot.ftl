@@ -185,3 +185,38 @@ payment-refunded = Your payment for booking #{ $number } arrived after the seats
 booking-expired = ⌛ Booking #{ $number } was not paid in time and has expired; its seats are on sale again.
 cancel-done-refund-later = Booking cancelled. The payment service is slow to answer; your refund will follow shortly.
 button-pay-paypal = 🅿️ Pay with PayPal
+
+## Invoices and reminders (sent by the worker)
+invoice-caption = 🧾 Invoice { $number } with your tickets for booking #{ $booking }. Show the QR code at the door.
+cancellation-caption = 🧾 Cancellation invoice { $number } for booking #{ $booking } (cancels { $cancels }).
+button-invoice = 🧾 Invoice and tickets
+invoice-not-ready = Your invoice is still being prepared; it arrives in this chat in a moment.
+invoice-resent = Here it is again.
+reminder-text = ⏰ Reminder: { $movie } starts at { $time } in { $hall }. Seats { $seats } (booking #{ $number }). Enjoy the show!
+reminder-button-off = 🔕 No more reminders
+reminders-off = Reminders are off. Send /reminders to turn them back on.
+reminders-on = Reminders are on: you hear from us { $hours } hours before each show.
+command-reminders = Reminders before the show on/off
+
+## The PDF invoice (labels; numbers and dates follow them)
+pdf-invoice-title = Invoice
+pdf-cancellation-title = Cancellation invoice
+pdf-cancels = cancels No.
+pdf-number = No.
+pdf-date = Date
+pdf-seller = Seller
+pdf-buyer = Buyer
+pdf-vat-id = VAT ID
+pdf-movie = Movie
+pdf-showtime = Showtime
+pdf-hall = Hall
+pdf-seat = Seat
+pdf-ticket-type = Ticket
+pdf-price = Price
+pdf-discount = Discount
+pdf-total = Total incl. VAT
+pdf-net = Net
+pdf-vat = VAT
+pdf-prices-include-vat = All prices include VAT.
+pdf-ticket-title = Ticket
+pdf-booking = Booking

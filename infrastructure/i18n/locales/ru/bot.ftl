@@ -185,3 +185,38 @@ payment-refunded = Оплата брони №{ $number } пришла, когд
 booking-expired = ⌛ Бронь №{ $number } не оплачена вовремя и истекла; её места снова в продаже.
 cancel-done-refund-later = Бронь отменена. Платёжный сервис отвечает медленно; деньги вернутся немного позже.
 button-pay-paypal = 🅿️ Оплатить через PayPal
+
+## Invoices and reminders (sent by the worker)
+invoice-caption = 🧾 Счёт { $number } с билетами по брони №{ $booking }. Покажите QR-код на входе.
+cancellation-caption = 🧾 Сторнирующий счёт { $number } по брони №{ $booking } (отменяет { $cancels }).
+button-invoice = 🧾 Счёт и билеты
+invoice-not-ready = Счёт ещё готовится; он придёт в этот чат через минуту.
+invoice-resent = Вот он ещё раз.
+reminder-text = ⏰ Напоминание: «{ $movie }» начинается в { $time }, { $hall }. Места { $seats } (бронь №{ $number }). Приятного просмотра!
+reminder-button-off = 🔕 Больше не напоминать
+reminders-off = Напоминания выключены. Отправьте /reminders, чтобы включить их снова.
+reminders-on = Напоминания включены: мы напишем за { $hours } ч. до каждого сеанса.
+command-reminders = Напоминания перед сеансом вкл./выкл.
+
+## The PDF invoice (labels; numbers and dates follow them)
+pdf-invoice-title = Счёт
+pdf-cancellation-title = Сторнирующий счёт
+pdf-cancels = отменяет №
+pdf-number = №
+pdf-date = Дата
+pdf-seller = Продавец
+pdf-buyer = Покупатель
+pdf-vat-id = ИНН/НДС
+pdf-movie = Фильм
+pdf-showtime = Сеанс
+pdf-hall = Зал
+pdf-seat = Место
+pdf-ticket-type = Билет
+pdf-price = Цена
+pdf-discount = Скидка
+pdf-total = Итого с НДС
+pdf-net = Без НДС
+pdf-vat = НДС
+pdf-prices-include-vat = Все цены включают НДС.
+pdf-ticket-title = Билет
+pdf-booking = Бронь

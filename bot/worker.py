@@ -1,0 +1,180 @@
+"""The worker side of the composition root: the broker, the actors, what each job
+does, the scheduler, and `cinebooker worker`.
+
+Dramatiq runs async actors on one event loop thread of its own; everything the
+jobs use (database engine, bot session, storage) is built lazily on that loop,
+once, so it never crosses loops (in the embedded mode the bot's loop is another).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Sequence
+
+from dramatiq import Broker, Worker
+from dramatiq.asyncio import get_event_loop_thread
+
+from bot.container import Container, build_container
+from bot.settings import Settings
+from domain.invoices import Invoice, InvoiceKind, Ticket
+from domain.jobs import Jobs
+from domain.services.customers import CustomerService
+from domain.services.invoice_delivery import InvoiceDeliveryService
+from domain.services.jobs import OutboxSweeper, ReminderPolicy, ReminderService
+from handlers.booking_expiry import BookingExpirySweeper
+from handlers.jobs import JobHandlers
+from infrastructure.i18n import Translator
+from infrastructure.tasks.actors import declare_actors
+from infrastructure.tasks.broker import build_broker
+from infrastructure.tasks.queue import DramatiqJobQueue
+from infrastructure.tasks.scheduler import Every, LocalLease, RedisLease, Scheduler
+from infrastructure.tasks.worker import start_worker, stop_worker
+
+log = logging.getLogger(__name__)
+
+
+class LabelledRenderer:
+    """The PDF renderer with its words from the translation layer, in the
+    language the buyer had when the invoice was issued."""
+
+    def __init__(self, translator: Translator) -> None:
+        self.translator = translator
+
+    def labels(self, locale: str) -> dict[str, str]:
+        from infrastructure.pdf import LABEL_KEYS
+
+        return {key: self.translator.get(locale, f"pdf-{key}") for key in LABEL_KEYS}
+
+    def render(self, invoice: Invoice, tickets: Sequence[Ticket]) -> bytes:
+        from infrastructure.pdf import render_invoice
+
+        locale = invoice.language if invoice.language in self.translator.locales else self.translator.default
+        return render_invoice(invoice, tickets, self.labels(locale))
+
+
+def invoice_caption(translator: Translator) -> Any:
+    def caption(invoice: Invoice) -> str:
+        locale = invoice.language if invoice.language in translator.locales else translator.default
+        if invoice.kind is InvoiceKind.CANCELLATION:
+            return translator.get(
+                locale, "cancellation-caption", number=invoice.number, booking=invoice.booking_id, cancels=invoice.cancels or ""
+            )
+        return translator.get(locale, "invoice-caption", number=invoice.number, booking=invoice.booking_id)
+
+    return caption
+
+
+class StoredLanguages:
+    """The customer's language from the database: workers have no FSM storage."""
+
+    def __init__(self, customers: CustomerService) -> None:
+        self.customers = customers
+
+    async def get(self, user_id: int) -> str | None:
+        return await self.customers.language(user_id)
+
+
+def delivery_service(container: Container, bot: Any, translator: Translator) -> InvoiceDeliveryService:
+    from infrastructure.telegram.documents import TelegramDocumentSender
+
+    return InvoiceDeliveryService(
+        container.deps,
+        container.storage,
+        LabelledRenderer(translator),
+        TelegramDocumentSender(bot),
+        invoice_caption(translator),
+    )
+
+
+@dataclass
+class JobContext:
+    container: Container
+    bot: Any
+    handlers: JobHandlers
+    outbox: OutboxSweeper
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.container.close()
+
+
+class WorkerApp:
+    """Actors on a broker, and what they run. Built in every process that queues
+    jobs (the bot) or runs them (the worker)."""
+
+    def __init__(self, settings: Settings, broker: Broker | None = None) -> None:
+        self.settings = settings
+        self.broker = broker or build_broker(settings.redis_url)
+        self.actors = declare_actors(self.broker, self.run)
+        self.queue = DramatiqJobQueue(self.actors)
+        self._context: JobContext | None = None
+        self._building: asyncio.Lock | None = None
+        self._worker: Worker | None = None
+
+    async def run(self, job: str, payload: dict[str, Any], outbox_id: int | None) -> None:
+        context = await self.context()
+        await context.handlers.table()[job](**payload)
+        if outbox_id is not None:
+            await context.outbox.done(outbox_id)
+
+    async def context(self) -> JobContext:
+        if self._context is None:
+            self._building = self._building or asyncio.Lock()
+            async with self._building:
+                if self._context is None:
+                    self._context = await self._build()
+        return self._context
+
+    async def _build(self) -> JobContext:
+        from bot.telegram import build_bot
+
+        container = build_container(self.settings, jobs=self.queue)
+        await container.prepare_storage()
+        bot = build_bot(container)
+        translator = Translator()
+        languages = StoredLanguages(CustomerService(container.deps))
+        outbox = OutboxSweeper(container.deps, self.queue)
+        reminders = ReminderService(
+            container.deps, ReminderPolicy(before=timedelta(minutes=self.settings.reminder_minutes))
+        )
+        handlers = JobHandlers(
+            bot=bot,
+            translator=translator,
+            language_of=languages.get,
+            invoices=container.invoices,
+            delivery=delivery_service(container, bot, translator),
+            expiry=BookingExpirySweeper(bot, container, translator, languages),
+            reminders=reminders,
+            outbox=outbox,
+        )
+        return JobContext(container, bot, handlers, outbox)
+
+    def schedule(self) -> list[Every]:
+        jobs = [Every(Jobs.EXPIRE_BOOKINGS, 60), Every(Jobs.SWEEP_OUTBOX, 60)]
+        if self.settings.reminder_minutes > 0:
+            jobs.append(Every(Jobs.SEND_REMINDERS, 60))
+        return jobs
+
+    def scheduler(self, redis: Any | None) -> Scheduler:
+        lease = RedisLease(redis) if redis is not None else LocalLease()
+        return Scheduler(self.queue, self.schedule(), lease)
+
+    def start(self, threads: int) -> Worker:
+        self._worker = start_worker(self.broker, threads)
+        return self._worker
+
+    def stop(self) -> None:
+        """Stop consuming; close what the jobs opened, on their own loop."""
+        if self._worker is None:
+            return
+        context, self._context = self._context, None
+        if context is not None:
+            try:
+                get_event_loop_thread().run_coroutine(context.close())  # type: ignore[union-attr]
+            except Exception:  # noqa: BLE001 - closing is best effort at shutdown
+                log.warning("could not close the worker's connections cleanly")
+        stop_worker(self.broker, self._worker)
+        self._worker = None

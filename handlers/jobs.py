@@ -1,0 +1,84 @@
+"""What the workers do for each job: thin, over the services. Every job is
+idempotent; raising makes Dramatiq retry it with backoff."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from aiogram import Bot
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.jobs import Jobs
+from domain.services.invoice_delivery import InvoiceDeliveryService
+from domain.services.invoices import InvoiceService
+from domain.services.jobs import OutboxSweeper, ReminderService
+from handlers.booking_expiry import BookingExpirySweeper
+from infrastructure.i18n.fluent import Translator
+
+log = logging.getLogger(__name__)
+REMINDERS_OFF = "rmd:off"  # callback data of the reminder's opt-out button
+
+Languages = Callable[[int], Awaitable["str | None"]]
+
+
+@dataclass
+class JobHandlers:
+    bot: Bot
+    translator: Translator
+    language_of: Languages
+    invoices: InvoiceService
+    delivery: InvoiceDeliveryService
+    expiry: BookingExpirySweeper
+    reminders: ReminderService
+    outbox: OutboxSweeper
+
+    def table(self) -> dict[str, Callable[..., Awaitable[Any]]]:
+        return {
+            Jobs.ISSUE_INVOICE: self.issue_invoice,
+            Jobs.CANCEL_INVOICE: self.cancel_invoice,
+            Jobs.EXPIRE_BOOKINGS: self.expire_bookings,
+            Jobs.SEND_REMINDERS: self.send_reminders,
+            Jobs.SWEEP_OUTBOX: self.outbox.sweep,
+        }
+
+    async def issue_invoice(self, booking_id: int) -> None:
+        invoice = await self.invoices.issue(booking_id)
+        if invoice is not None and invoice.id is not None:
+            await self.delivery.deliver(invoice.id)
+
+    async def cancel_invoice(self, booking_id: int) -> None:
+        cancellation = await self.invoices.cancel(booking_id)
+        if cancellation is None or cancellation.id is None:
+            return
+        original = await self.invoices.issue(booking_id)
+        if original is not None and original.id is not None:
+            await self.delivery.deliver(original.id)  # in case its own job has not run yet
+        await self.delivery.deliver(cancellation.id)
+
+    async def expire_bookings(self) -> None:
+        await self.expiry.sweep()
+
+    async def send_reminders(self) -> None:
+        for view in await self.reminders.claim_due():
+            chat = view.booking.customer_id
+            locale = await self.language_of(chat) or self.translator.default
+            t = self.translator
+            starts = view.showtime.starts_at.astimezone(self.reminders.d.policy.zone)
+            text = t.get(
+                locale,
+                "reminder-text",
+                movie=view.movie.title,
+                time=starts.strftime("%H:%M"),
+                hall=view.hall_name,
+                seats=", ".join(view.booking.seat_codes),
+                number=view.booking.id or 0,
+            )
+            off = InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text=t.get(locale, "reminder-button-off"), callback_data=REMINDERS_OFF)]]
+            )
+            try:
+                await self.bot.send_message(chat, text, reply_markup=off)
+            except Exception:  # noqa: BLE001 - one blocked chat must not stop the others
+                log.warning("could not remind customer %s of booking %s", chat, view.booking.id)
