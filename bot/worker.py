@@ -23,6 +23,7 @@ from domain.invoices import Invoice, InvoiceKind, Ticket
 from domain.jobs import Jobs
 from domain.services.customers import CustomerService
 from domain.services.invoice_delivery import InvoiceDeliveryService
+from domain.storage import FileStorage
 from domain.services.jobs import OutboxSweeper, ReminderPolicy, ReminderService
 from handlers.booking_expiry import BookingExpirySweeper
 from handlers.jobs import JobHandlers
@@ -77,12 +78,14 @@ class StoredLanguages:
         return await self.customers.language(user_id)
 
 
-def delivery_service(container: Container, bot: Any, translator: Translator) -> InvoiceDeliveryService:
+def delivery_service(
+    container: Container, bot: Any, translator: Translator, storage: FileStorage | None = None
+) -> InvoiceDeliveryService:
     from infrastructure.telegram.documents import TelegramDocumentSender
 
     return InvoiceDeliveryService(
         container.deps,
-        container.storage,
+        storage or container.storage,
         LabelledRenderer(translator),
         TelegramDocumentSender(bot),
         invoice_caption(translator),
@@ -105,8 +108,9 @@ class WorkerApp:
     """Actors on a broker, and what they run. Built in every process that queues
     jobs (the bot) or runs them (the worker)."""
 
-    def __init__(self, settings: Settings, broker: Broker | None = None) -> None:
+    def __init__(self, settings: Settings, broker: Broker | None = None, storage: FileStorage | None = None) -> None:
         self.settings = settings
+        self._storage = storage  # tests put a failing storage in
         self.broker = broker or build_broker(settings.redis_url)
         self.actors = declare_actors(self.broker, self.run)
         self.queue = DramatiqJobQueue(self.actors)
@@ -145,7 +149,7 @@ class WorkerApp:
             translator=translator,
             language_of=languages.get,
             invoices=container.invoices,
-            delivery=delivery_service(container, bot, translator),
+            delivery=delivery_service(container, bot, translator, self._storage),
             expiry=BookingExpirySweeper(bot, container, translator, languages),
             reminders=reminders,
             outbox=outbox,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.jobs import Jobs
@@ -46,7 +47,15 @@ class JobHandlers:
     async def issue_invoice(self, booking_id: int) -> None:
         invoice = await self.invoices.issue(booking_id)
         if invoice is not None and invoice.id is not None:
-            await self.delivery.deliver(invoice.id)
+            await self._deliver(invoice.id)
+
+    async def _deliver(self, invoice_id: int) -> None:
+        try:
+            await self.delivery.deliver(invoice_id)
+        except TelegramForbiddenError:
+            # Blocked by the customer: retrying cannot help. The invoice stays
+            # stored; My bookings offers it when they come back.
+            log.warning("invoice %s not delivered: the customer blocked the bot", invoice_id)
 
     async def cancel_invoice(self, booking_id: int) -> None:
         cancellation = await self.invoices.cancel(booking_id)
@@ -54,8 +63,8 @@ class JobHandlers:
             return
         original = await self.invoices.issue(booking_id)
         if original is not None and original.id is not None:
-            await self.delivery.deliver(original.id)  # in case its own job has not run yet
-        await self.delivery.deliver(cancellation.id)
+            await self._deliver(original.id)  # in case its own job has not run yet
+        await self._deliver(cancellation.id)
 
     async def expire_bookings(self) -> None:
         await self.expiry.sweep()

@@ -1,0 +1,175 @@
+"""The invoice pipeline for real: a paid booking's job goes through Dramatiq
+(StubBroker with a Worker thread) to the worker, which issues the invoice,
+renders the PDF, stores it in S3 (moto's server over HTTP) and sends it to the
+customer's chat on the playground's Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import uuid
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+import boto3
+import pytest
+from pypdf import PdfReader
+
+from bot.container import build_container
+from bot.worker import WorkerApp
+from domain.customer import Customer
+from domain.invoices import InvoiceKind
+from domain.jobs import Jobs
+from domain.services.bookings import BookingService
+from domain.services.checkout import CheckoutService
+from domain.services.seats import SeatService
+from domain.storage import FileStorage, invoice_key
+from infrastructure.tasks.broker import QUEUE, RetryPolicy, build_broker
+from playground.client import PlaygroundClient
+from playground.telegram.app import create_telegram_app, serve
+from tests.e2e.conftest import settings_for
+from tests.integration.seed import seed_cinema
+from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY
+
+pytestmark = pytest.mark.usefixtures("aws_env")
+
+
+class FailOnceAfterUpload:
+    """Stores the file, then fails once: the crash after the upload but before
+    the document was sent."""
+
+    def __init__(self, inner: FileStorage) -> None:
+        self.inner = inner
+        self.puts = 0
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await self.inner.put(key, data, content_type)
+        self.puts += 1
+        if self.puts == 1:
+            raise ConnectionError("worker lost its connection right after the upload")
+
+    def __getattr__(self, name: str):  # get, exists, link, delete as the real one
+        return getattr(self.inner, name)
+
+
+@asynccontextmanager
+async def pipeline(sqlite_url: str, moto_endpoint: str, failing: bool = False) -> AsyncIterator[dict]:
+    bucket = f"cb-invoices-{uuid.uuid4().hex[:12]}"
+    async with serve(create_telegram_app()) as api_url, PlaygroundClient(api_url) as chat:
+        settings = settings_for(
+            sqlite_url,
+            api_url,
+            storage_url=f"s3://{bucket}",
+            s3_endpoint_url=moto_endpoint,
+            s3_create_bucket=True,
+            seller_vat_id="DE123456789",
+        )
+        await chat.register_bot(settings.bot_token)
+        storage = None
+        if failing:
+            from infrastructure.storage.factory import build_storage
+
+            storage = FailOnceAfterUpload(build_storage(settings.storage_url, moto_endpoint, True))
+        broker = build_broker("", RetryPolicy(min_backoff_ms=20, max_backoff_ms=40))
+        app = WorkerApp(settings, broker, storage)
+        bot_side = build_container(settings, jobs=app.queue)  # the bot's process, queueing jobs
+        app.start(threads=1)
+        try:
+            yield {"app": app, "container": bot_side, "chat": chat, "bucket": bucket, "storage": storage}
+        finally:
+            app.stop()
+            await bot_side.close()
+
+
+async def _customer(chat: PlaygroundClient, name: str, language: str = "en") -> dict:
+    user = await chat.create_user(name, language_code=language)
+    await chat.send_text(user["id"], "/start")  # a bot may only write to those who wrote first
+    return user
+
+
+async def _pay(container, customer_id: int) -> int:
+    deps = container.deps
+    cinema = await seed_cinema(deps.uow)
+    owner = f"tg{customer_id}"
+    await SeatService(deps).hold(cinema.show.id, ["E-5", "E-6"], owner)
+    booking = await CheckoutService(deps).checkout(cinema.show.id, owner, Customer(customer_id, "Анна", "ru"))
+    await BookingService(deps).confirm_payment(booking.id, "stripe", "pi_1", booking.total.amount, "EUR")
+    return booking.id
+
+
+def _documents(transcript: list[dict]) -> list[dict]:
+    return [m for m in transcript if m.get("document")]
+
+
+async def _drained(app: WorkerApp) -> None:
+    await asyncio.to_thread(app.broker.join, QUEUE, timeout=20_000)
+
+
+def _s3(endpoint: str):
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY
+    )
+
+
+async def test_paid_booking_gets_its_invoice_in_the_chat(sqlite_url, moto_endpoint):
+    async with pipeline(sqlite_url, moto_endpoint) as p:
+        chat: PlaygroundClient = p["chat"]
+        user = await _customer(chat, "Анна", "ru")
+        booking_id = await _pay(p["container"], user["id"])
+        message = await chat.wait_for_message(user["id"], lambda m: m.get("document"), timeout=20)
+        await _drained(p["app"])
+
+        async with p["container"].deps.uow() as uow:
+            invoice = await uow.invoices.for_booking(booking_id, InvoiceKind.INVOICE)
+            delivery = await uow.invoices.delivery(invoice.id)
+            tickets = await uow.tickets.for_booking(booking_id)
+            assert await uow.outbox.due(invoice.issued_at.replace(year=2100), 0, 0, 99) == []  # job done
+        assert delivery.sent_at is not None and delivery.telegram_file_id == message["document"]["file_id"]
+        assert message["document"]["file_name"] == f"{invoice.number}.pdf"
+        assert invoice.number in message["caption"] and "Счёт" in message["caption"]
+
+        pdf = await chat.download(message["document"])
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 1 + len(tickets) == 3
+        assert invoice.number in text and "DE123456789" in text and "Дюна" in text
+
+        key = invoice_key(invoice.number, invoice.issued_at)
+        head = _s3(moto_endpoint).head_object(Bucket=p["bucket"], Key=key)
+        assert head["ServerSideEncryption"] == "AES256" and head["ContentLength"] == len(pdf)
+
+        # The job again (a redelivery): no second document.
+        await p["app"].queue.send(Jobs.ISSUE_INVOICE, {"booking_id": booking_id})
+        await _drained(p["app"])
+        assert len(_documents(await chat.transcript(user["id"]))) == 1
+
+
+async def test_a_crash_after_the_upload_is_retried_into_one_invoice_and_one_document(sqlite_url, moto_endpoint):
+    async with pipeline(sqlite_url, moto_endpoint, failing=True) as p:
+        chat: PlaygroundClient = p["chat"]
+        user = await _customer(chat, "Ann")
+        booking_id = await _pay(p["container"], user["id"])
+        await chat.wait_for_message(user["id"], lambda m: m.get("document"), timeout=20)
+        await _drained(p["app"])
+        assert p["storage"].puts == 2  # the first attempt uploaded, failed, and was retried
+        assert len(_documents(await chat.transcript(user["id"]))) == 1
+        async with p["container"].deps.uow() as uow:
+            invoice = await uow.invoices.for_booking(booking_id, InvoiceKind.INVOICE)
+            assert invoice.seq == 1
+            assert await uow.invoices.next_seq(invoice.series) == 2  # no number was spent twice
+
+
+async def test_refund_brings_a_cancellation_invoice(sqlite_url, moto_endpoint):
+    async with pipeline(sqlite_url, moto_endpoint) as p:
+        chat: PlaygroundClient = p["chat"]
+        user = await _customer(chat, "Ann")
+        booking_id = await _pay(p["container"], user["id"])
+        await chat.wait_for_message(user["id"], lambda m: m.get("document"), timeout=20)
+        bookings = p["container"].bookings
+        await bookings.cancel(booking_id, user["id"])
+        await bookings.mark_refunded(booking_id, "re_1")
+        await chat.wait_for(user["id"], lambda t: len(_documents(t)) == 2, timeout=20)
+        first, second = _documents(await chat.transcript(user["id"]))
+        text = PdfReader(io.BytesIO(await chat.download(second["document"]))).pages[0].extract_text()
+        number = first["document"]["file_name"].removesuffix(".pdf")
+        # The buyer wrote in Russian when booking: the invoice speaks Russian.
+        assert number in text and "Сторнирующий счёт" in text and "-24.00 EUR" in text
