@@ -77,23 +77,25 @@ def main(argv: list[str] | None = None) -> None:
         "playground": _playground,
         "polling": _polling,
         "serve": _serve,
-        "worker": _not_yet("worker", 5),
+        "worker": _worker,
     }
     handlers[args.command](args, settings)
-
-
-def _not_yet(command: str, issue: int) -> Callable[[argparse.Namespace, Settings], None]:
-    def run(_args: argparse.Namespace, _settings: Settings) -> None:
-        fail(f"`cinebooker {command}` is not built yet (it arrives with issue #{issue})")
-
-    return run
 
 
 def _polling(_args: argparse.Namespace, settings: Settings) -> None:
     from bot.container import build_container
     from bot.telegram import run_polling
+    from bot.worker import BackgroundJobs, WorkerApp
 
-    asyncio.run(run_polling(build_container(settings)))
+    async def run() -> None:
+        jobs = BackgroundJobs(WorkerApp(settings))
+        await jobs.start()
+        try:
+            await run_polling(build_container(settings, jobs=jobs.app.queue))
+        finally:
+            await jobs.stop()
+
+    asyncio.run(run())
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -101,8 +103,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
 
     from bot.container import build_container
     from bot.server import build_app
+    from bot.worker import BackgroundJobs, WorkerApp
 
-    web.run_app(build_app(build_container(settings)), host=args.host, port=args.port, print=None)
+    jobs = BackgroundJobs(WorkerApp(settings))
+    app = build_app(build_container(settings, jobs=jobs.app.queue))
+
+    async def background(_app: web.Application):  # type: ignore[no-untyped-def]
+        await jobs.start()
+        yield
+        await jobs.stop()
+
+    app.cleanup_ctx.append(background)
+    web.run_app(app, host=args.host, port=args.port, print=None)
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.worker import run_worker
+
+    if not settings.redis_url:
+        fail(
+            "CINEBOOKER_REDIS_URL is not set: `cinebooker worker` consumes the Redis queue; "
+            "on the embedded default the bot runs its worker in its own process"
+        )
+    if args.processes < 1 or args.threads < 1:
+        fail("--processes and --threads must be at least 1")
+    run_worker(settings, args.processes, args.threads)
 
 
 def _payments(args: argparse.Namespace, settings: Settings) -> None:

@@ -9,7 +9,9 @@ once, so it never crosses loops (in the embedded mode the bot's loop is another)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Sequence
@@ -29,7 +31,7 @@ from handlers.booking_expiry import BookingExpirySweeper
 from handlers.jobs import JobHandlers
 from infrastructure.i18n import Translator
 from infrastructure.tasks.actors import declare_actors
-from infrastructure.tasks.broker import build_broker
+from infrastructure.tasks.broker import QUEUE, build_broker
 from infrastructure.tasks.queue import DramatiqJobQueue
 from infrastructure.tasks.scheduler import Every, LocalLease, RedisLease, Scheduler
 from infrastructure.tasks.worker import start_worker, stop_worker
@@ -182,3 +184,76 @@ class WorkerApp:
                 log.warning("could not close the worker's connections cleanly")
         stop_worker(self.broker, self._worker)
         self._worker = None
+
+
+class BackgroundJobs:
+    """The jobs side inside a bot process. On the embedded default (no Redis) the
+    bot runs the worker thread and the scheduler itself; with Redis it only
+    queues, and `cinebooker worker` processes run the jobs."""
+
+    def __init__(self, app: WorkerApp, redis: Any | None = None) -> None:
+        self.app = app
+        self.embedded = not app.settings.redis_url
+        self.redis = redis
+        self._scheduler: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.embedded:
+            await asyncio.to_thread(self.app.start, self.app.settings.worker_threads)
+            self._scheduler = asyncio.create_task(self.app.scheduler(None).run(), name="scheduler")
+
+    async def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scheduler
+        if self.embedded:
+            await asyncio.to_thread(self.app.stop)
+        else:
+            self.app.broker.close()
+
+
+def run_worker(settings: Settings, processes: int = 1, threads: int = 4) -> None:
+    """`cinebooker worker`: N processes consuming the Redis queue; each runs a
+    scheduler, of which only the lease holder queues periodic jobs."""
+    import multiprocessing
+
+    children = [
+        multiprocessing.get_context("spawn").Process(target=_worker_process, args=(threads,), name=f"worker-{i}")
+        for i in range(1, processes)
+    ]
+    for child in children:
+        child.start()
+    try:
+        asyncio.run(_serve_jobs(settings, threads))
+    finally:
+        for child in children:
+            child.terminate()  # SIGTERM: each stops cleanly like this one
+        for child in children:
+            child.join(timeout=60)
+
+
+def _worker_process(threads: int) -> None:
+    asyncio.run(_serve_jobs(Settings(), threads))
+
+
+async def _serve_jobs(settings: Settings, threads: int) -> None:
+    from redis.asyncio import Redis
+
+    app = WorkerApp(settings)
+    redis = Redis.from_url(settings.redis_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await asyncio.to_thread(app.start, threads)
+    scheduler = asyncio.create_task(app.scheduler(redis).run(), name="scheduler")
+    log.info("worker started: %d threads, queue %s", threads, QUEUE)
+    try:
+        await stop.wait()
+    finally:
+        scheduler.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await scheduler
+        await asyncio.to_thread(app.stop)
+        await redis.aclose()
