@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, ScrollingGroup, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
@@ -75,7 +75,25 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
         status=t(f"status-{b.status}"),
     )
     cancellable = b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID)
-    return {"detail": detail, "cancellable": cancellable}
+    invoiced = b.paid_at is not None and dialog_manager.middleware_data.get("invoice_delivery") is not None
+    return {"detail": detail, "cancellable": cancellable, "invoiced": invoiced}
+
+
+async def on_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The invoice (and a cancellation invoice) again, as documents in the chat."""
+    t = texts(manager)
+    delivery = manager.middleware_data.get("invoice_delivery")
+    if delivery is None:
+        say(manager, t("invoice-not-ready"), alert=True)
+        return
+    try:
+        sent = await delivery.resend(manager.dialog_data["booking_id"], callback.from_user.id)
+    except NotFound:
+        say(manager, t("booking-gone"), alert=True)
+        return
+    say(manager, t("invoice-resent") if sent else t("invoice-not-ready"), alert=not sent)
+    # The documents now sit below the menu: show the menu again underneath them.
+    manager.show_mode = ShowMode.SEND
 
 
 async def on_cancel(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -128,7 +146,10 @@ def my_bookings_dialog() -> Dialog:
         ),
         Window(
             Format("{detail}"),
-            Column(SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable")),
+            Column(
+                Button(T("button-invoice"), id="di", on_click=on_invoice, when="invoiced"),
+                SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable"),
+            ),
             SwitchTo(T("button-back"), id="db", state=MyBookings.upcoming),
             state=MyBookings.detail,
             getter=detail_getter,

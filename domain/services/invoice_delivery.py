@@ -90,23 +90,24 @@ class InvoiceDeliveryService:
         return Delivered.SENT
 
     async def resend(self, booking_id: int, customer_id: int) -> int:
-        """My bookings: the booking's invoices again, by Telegram's file_id (no new
-        upload). Returns how many were sent; 0 while they are still being made."""
+        """My bookings: the booking's invoices again, by Telegram's file_id where
+        Telegram has the file (no new upload), else from storage. Returns how many
+        were sent; 0 while none is issued yet (its job is still on the way)."""
         async with self.d.uow() as uow:
             booking = await uow.bookings.get(booking_id)
             if booking is None or booking.customer_id != customer_id:
                 raise NotFound(f"booking {booking_id}", kind="booking")
-            invoices = [await uow.invoices.for_booking(booking_id, kind) for kind in InvoiceKind]
-            deliveries = [await uow.invoices.delivery(i.id) for i in invoices if i is not None and i.id is not None]
-        sent = 0
-        for invoice, delivery in zip([i for i in invoices if i is not None], deliveries):
-            if delivery is None or delivery.telegram_file_id is None:
-                continue
-            await self.sender.send_document(
-                customer_id,
-                filename=f"{invoice.number}.pdf",
-                caption=self.caption(invoice),
-                file_id=delivery.telegram_file_id,
-            )
-            sent += 1
-        return sent
+            found = [await uow.invoices.for_booking(booking_id, kind) for kind in InvoiceKind]
+            invoices = [i for i in found if i is not None and i.id is not None]
+            deliveries = [await uow.invoices.delivery(i.id) for i in invoices]  # type: ignore[arg-type]
+        for invoice, delivery in zip(invoices, deliveries):
+            if delivery is not None and delivery.telegram_file_id is not None:
+                await self.sender.send_document(
+                    customer_id,
+                    filename=f"{invoice.number}.pdf",
+                    caption=self.caption(invoice),
+                    file_id=delivery.telegram_file_id,
+                )
+            else:
+                await self.deliver(invoice.id)  # type: ignore[arg-type]
+        return len(invoices)

@@ -79,3 +79,13 @@ class ReminderService:
             changed = await uow.reminders.set_enabled(customer_id, on)
             await uow.commit()
         return changed
+
+    async def toggle(self, customer_id: int) -> bool | None:
+        """Switch a customer's reminders; returns the new state (None: unknown customer)."""
+        async with self.d.uow() as uow:
+            customer = await uow.customers.get(customer_id)
+            if customer is None:
+                return None
+            await uow.reminders.set_enabled(customer_id, not customer.reminders)
+            await uow.commit()
+        return not customer.reminders
