@@ -153,11 +153,9 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _playground(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.commands import print_now_showing
+    from bot.playground import run_playground
 
-    # The web chat, sandboxes and bot arrive with issues #3, #4 and #6; until then
-    # the playground shows what the embedded database is selling.
-    asyncio.run(print_now_showing(settings))
+    asyncio.run(run_playground(settings, args.host, args.port))
 
 
 if __name__ == "__main__":

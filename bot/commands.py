@@ -1,5 +1,4 @@
-"""One-shot commands on the database: `catalog import|export`, `payments
-reconcile`, and the embedded preview of what is showing."""
+"""One-shot commands on the database: `catalog import|export`, `payments reconcile`."""
 
 from __future__ import annotations
 
@@ -78,21 +77,3 @@ async def reconcile_payments(settings: Settings, days: int) -> None:
         except PaymentProviderDown as exc:
             fail(f"payment provider unreachable: {exc}; run it again later")
     print(f"reconciled: {report.summary()}")
-
-
-async def print_now_showing(settings: Settings) -> None:
-    """What the embedded database sells, until the web chat (issue #6) shows it."""
-    async with _container(settings) as container:
-        showing = await container.catalog.now_showing()
-    zone = container.deps.policy.zone
-    if not showing:
-        print("Nothing is on sale. Load a catalog: cinebooker catalog import examples/cinema.yaml")
-        return
-    print(f"Now showing ({settings.database_url}):")
-    for item in showing:
-        movie = item.movie
-        times = ", ".join(s.starts_at.astimezone(zone).strftime("%a %d %b %H:%M") for s in item.next_showtimes[:3])
-        more = len(item.next_showtimes) - 3
-        print(f"  {movie.title} ({movie.runtime_min} min, {movie.age_rating or 'unrated'}; "
-              f"{'/'.join(item.formats)}): {times}{f' and {more} more' if more > 0 else ''}")
-    print("The Telegram web chat and payment sandboxes arrive with the playground (issue #6).")

@@ -49,16 +49,18 @@ def booking_policy(settings: Settings) -> BookingPolicy:
 
 
 class BotLinks:
-    """Deep links back into the bot; the username is learnt from getMe at start."""
+    """Deep links back into the bot; the username is learnt from getMe at start.
+    The playground points them at its web chat instead of t.me."""
 
-    def __init__(self, username: str = "") -> None:
+    def __init__(self, username: str = "", base: str = "https://t.me") -> None:
         self.username = username
+        self.base = base.rstrip("/")
 
     def paid(self, booking_id: int) -> str:
-        return f"https://t.me/{self.username}?start=paid_{booking_id}"
+        return f"{self.base}/{self.username}?start=paid_{booking_id}"
 
     def unpaid(self, booking_id: int) -> str:
-        return f"https://t.me/{self.username}?start=unpaid_{booking_id}"
+        return f"{self.base}/{self.username}?start=unpaid_{booking_id}"
 
 
 @dataclass
