@@ -137,8 +137,11 @@ class WorkerApp:
     async def _build(self) -> JobContext:
         from bot.telegram import build_bot
 
+        from infrastructure.pdf import warm_up
+
         container = build_container(self.settings, jobs=self.queue)
         await container.prepare_storage()
+        await asyncio.to_thread(warm_up)  # the fonts, before the first invoice waits for them
         bot = build_bot(container)
         translator = Translator()
         languages = StoredLanguages(CustomerService(container.deps))
