@@ -13,6 +13,7 @@ from playground.telegram.app import (
 from playground.telegram.errors import ApiError
 from playground.telegram.limits import Limits
 from playground.telegram.state import TelegramServer
+from playground.telegram.web import setup_webchat
 
 __all__ = [
     "SERVER_KEY",
@@ -23,4 +24,5 @@ __all__ = [
     "run_telegram_server",
     "serve",
     "setup_telegram",
+    "setup_webchat",
 ]

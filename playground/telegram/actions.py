@@ -90,6 +90,35 @@ def click(
     return record, update_id
 
 
+def add_members(server: TelegramServer, chat_id: int, user_ids: list[int],
+                by_user_id: int | None = None) -> StoredMessage | None:
+    """A member adds users to a group: Telegram's "X added Y" service message.
+
+    Bots get it as a `message` update with `new_chat_members` whatever their privacy
+    mode, as on Telegram. Users already in the group are skipped; None when nobody
+    was new.
+    """
+    group = server.groups.get(chat_id)
+    if group is None:
+        raise ControlError(404, f"no group {chat_id}")
+    for user_id in user_ids:
+        server.user(user_id)
+    adder_id = by_user_id if by_user_id is not None else group.creator_id
+    if adder_id is None or adder_id not in group.member_ids:
+        raise ControlError(403, f"user {adder_id} is not a member of chat {chat_id}")
+    joined = list(dict.fromkeys(u for u in user_ids if u not in group.member_ids))
+    if not joined:
+        return None
+    group.member_ids.extend(joined)
+    server.events.add("chat.updated", chat_id=chat_id, chat=group.to_json())
+    conversation = server.find_conversation(chat_id, None)
+    message = server.post_message(conversation, Sender(adder_id, False), new_chat_members=joined)
+    for bot_id in sorted(group.bot_ids):
+        server.enqueue(server.bots[bot_id], "message", server.message_json(message, conversation),
+                       chat_id)
+    return message
+
+
 def set_blocked(server: TelegramServer, bot: BotAccount, user_id: int, blocked: bool) -> None:
     """Block or unblock a bot; the bot gets my_chat_member as from Telegram."""
     user = server.user(user_id)

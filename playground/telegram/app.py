@@ -1,9 +1,11 @@
 """Wiring: the aiohttp application of the fake Bot API server.
 
-`create_telegram_app()` makes a standalone app; `setup_telegram(app)` adds the same
-routes to an existing app (the Bot API needs to sit at the root, so the combined
-playground mounts it that way), and the app also works as a sub-app under a prefix
-(then the Bot API base URL includes the prefix).
+`create_telegram_app()` makes a standalone app with the web chat at `/`;
+`setup_telegram(app)` adds the Bot API, file and control routes to an existing app
+(the Bot API needs to sit at the root, so the combined playground mounts it that
+way) and `setup_webchat(app)` the web chat, separately so that a host app may keep
+its own `/`. The app also works as a sub-app under a prefix (then the Bot API base
+URL includes the prefix).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from playground.telegram.botapi import BotApi
 from playground.telegram.control import ControlApi
 from playground.telegram.limits import Clock, Limits
 from playground.telegram.state import DEFAULT_BOT_USERNAME, TelegramServer
+from playground.telegram.web import setup_webchat
 from playground.telegram.webhook import WebhookDelivery
 
 SERVER_KEY = web.AppKey("playground_telegram_server", TelegramServer)
@@ -58,12 +61,14 @@ def create_telegram_app(
     limits: Limits | None = None,
     bot_username: str = DEFAULT_BOT_USERNAME,
 ) -> web.Application:
-    """A standalone Bot API server app; its state is `app[SERVER_KEY]`."""
+    """A standalone Bot API server app with the web chat at `/`; its state is
+    `app[SERVER_KEY]`."""
     limits = limits or Limits()
     # Multipart uploads are read with their own limit; this covers JSON and forms.
     app = web.Application(client_max_size=4 * 1024 * 1024)
     server = TelegramServer(tokens=tokens, clock=clock, limits=limits, bot_username=bot_username)
     setup_telegram(app, server)
+    setup_webchat(app)
     return app
 
 
@@ -86,4 +91,4 @@ def run_telegram_server(host: str = "127.0.0.1", port: int = 8081, **options: ob
     """Serve the fake Bot API until interrupted (blocking)."""
     app = create_telegram_app(**options)  # type: ignore[arg-type]
     web.run_app(app, host=host, port=port,
-                print=lambda _: print(f"Telegram playground on http://{host}:{port}"))
+                print=lambda _: print(f"Telegram playground (web chat) on http://{host}:{port}/"))

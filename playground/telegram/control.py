@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import weakref
 from collections import Counter
 from typing import Any, Awaitable, Callable
+from urllib.parse import quote
 
 from aiohttp import WSCloseCode, web
 
@@ -87,11 +89,15 @@ def _flag(value: Any) -> bool:
 class ControlApi:
     def __init__(self, server: TelegramServer) -> None:
         self.server = server
+        # Tells a reconnecting client whether it still talks to the same server
+        # (event numbers restart with a new one).
+        self.instance = secrets.token_hex(8)
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     def routes(self) -> list[tuple[str, str, Handler]]:
         """(method, path, handler) for every control route, errors already mapped."""
         table: list[tuple[str, str, Handler]] = [
+            ("GET", "/control/overview", self.overview),
             ("GET", "/control/bots", self.list_bots),
             ("POST", "/control/bots", self.create_bot),
             ("PATCH", "/control/bots/{bot_id}", self.update_bot),
@@ -103,6 +109,7 @@ class ControlApi:
             ("GET", "/control/chats", self.list_chats),
             ("POST", "/control/chats", self.create_chat),
             ("GET", "/control/chats/{chat_id}", self.get_chat),
+            ("POST", "/control/chats/{chat_id}/members", self.add_members),
             ("GET", "/control/chats/{chat_id}/messages", self.transcript),
             ("GET", "/control/chats/{chat_id}/wait", self.wait_chat),
             ("POST", "/control/messages", self.send_message),
@@ -162,6 +169,20 @@ class ControlApi:
             return bot is None or event.bot_id is None or event.bot_id == bot.id
 
         return accept
+
+    # --- everything at once ------------------------------------------------------
+
+    async def overview(self, request: web.Request) -> web.Response:
+        """Bots, users and groups with the event seq they reflect, so a live client
+        (the web chat) can start its WebSocket at `last_seq` and miss nothing."""
+        server = self.server
+        return _json({
+            "bots": [self._bot_json(b) for b in server.bots.values()],
+            "users": [u.to_telegram() for u in server.users.values()],
+            "groups": [g.to_json() for g in server.groups.values()],
+            "last_seq": server.events.last_seq,
+            "instance": self.instance,
+        })
 
     # --- bots ------------------------------------------------------------------
 
@@ -267,6 +288,21 @@ class ControlApi:
         if chat_id in self.server.groups:
             return _json(self.server.groups[chat_id].to_json())
         return _json(self.server.user(chat_id).private_chat())
+
+    async def add_members(self, request: web.Request) -> web.Response:
+        body = await _body(request)
+        user_ids = body.get("user_ids")
+        if not isinstance(user_ids, list) or not user_ids:
+            raise ControlError(400, "user_ids must be a non-empty list of user ids")
+        chat_id = _int(request.match_info["chat_id"], "chat_id") or 0
+        message = actions.add_members(
+            self.server, chat_id, [_int(u, "user_ids") or 0 for u in user_ids],
+            _int(body.get("by_user_id"), "by_user_id", required=False))
+        group = self.server.groups[chat_id]
+        view = None
+        if message is not None:
+            view = self.server.message_view(message, self.server.find_conversation(chat_id, None))
+        return _json({"chat": group.to_json(), "message": view})
 
     async def transcript(self, request: web.Request) -> web.Response:
         server = self.server
@@ -425,5 +461,11 @@ class ControlApi:
         stored = self.server.files.by_id(request.match_info["file_id"])
         if stored is None:
             raise ControlError(404, "no such file")
-        return web.Response(body=stored.data,
-                            content_type=stored.mime_type or "application/octet-stream")
+        response = web.Response(body=stored.data,
+                                content_type=stored.mime_type or "application/octet-stream")
+        if stored.file_name:
+            # "inline" lets a browser tab show a PDF (the web chat opens documents in
+            # a new tab); the name is what "Save as" offers.
+            response.headers["Content-Disposition"] = \
+                f"inline; filename*=UTF-8''{quote(stored.file_name, safe='')}"
+        return response

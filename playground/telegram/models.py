@@ -131,6 +131,8 @@ class StoredMessage:
     media: StoredFile | None = None
     reply_markup: dict[str, Any] | None = None  # inline keyboards only
     reply_to_message_id: int | None = None
+    # A service message "X added Y" carries the added users' ids and no text.
+    new_chat_members: list[int] = field(default_factory=list)
     edit_count: int = 0
     edit_date: int | None = None
     deleted: bool = False

@@ -178,9 +178,10 @@ class TelegramServer:
         group = GroupChat(chat_id, chat_type, title, member_ids[0] if member_ids else None,
                           list(member_ids), admins)
         self.groups[chat_id] = group
-        self.events.add("chat.created", chat_id=chat_id, chat=group.to_json())
         for bot in bots:
             self.add_bot_to_group(group, bot, admin=bot_admin)
+        # After the bots joined: a client showing the event must see them in it.
+        self.events.add("chat.created", chat_id=chat_id, chat=group.to_json())
         return group
 
     def add_bot_to_group(self, group: GroupChat, bot: BotAccount, *, admin: bool) -> None:
@@ -285,6 +286,8 @@ class TelegramServer:
                 body["reply_to_message"] = self.message_json(replied, conversation, nested=False)
         if message.edit_date is not None:
             body["edit_date"] = message.edit_date
+        if message.new_chat_members:
+            body["new_chat_members"] = [self.users[u].to_telegram() for u in message.new_chat_members]
         if message.text is not None:
             body["text"] = message.text
             if message.entities:
@@ -322,6 +325,7 @@ class TelegramServer:
             "document": None,
             "reply_markup": message.reply_markup,
             "reply_to_message_id": message.reply_to_message_id,
+            "new_chat_members": [self.users[u].to_telegram() for u in message.new_chat_members],
             "edit_count": message.edit_count,
             "edit_date": message.edit_date,
             "deleted": message.deleted,

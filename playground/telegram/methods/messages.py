@@ -36,14 +36,17 @@ def _reply_to(call: Call, conversation: Conversation) -> int | None:
     return message.message_id
 
 
-def _apply_keyboard(conversation: Conversation, markup: Markup | None) -> dict[str, Any] | None:
-    """Reply keyboards are chat state (shown under the input), not message content."""
+def _apply_keyboard(call: Call, conversation: Conversation, markup: Markup | None) -> dict[str, Any] | None:
+    """Reply keyboards are chat state (shown under the input), not message content;
+    a change is a `chat.keyboard` event so a live client can redraw its input area."""
     if markup is None:
         return None
-    if markup.kind == "keyboard":
-        conversation.reply_keyboard = markup.data
-    elif markup.kind == "remove":
-        conversation.reply_keyboard = None
+    if markup.kind in ("keyboard", "remove"):
+        keyboard = markup.data if markup.kind == "keyboard" else None
+        if keyboard != conversation.reply_keyboard:
+            conversation.reply_keyboard = keyboard
+            call.server.events.add("chat.keyboard", chat_id=conversation.chat_id,
+                                   bot_id=conversation.bot_id, reply_keyboard=keyboard)
     return markup.inline
 
 
@@ -60,7 +63,7 @@ async def send_message(call: Call) -> dict[str, Any]:
         conversation, Sender(call.bot.id, True),
         text=formatted.text, entities=formatted.entities,
         raw_text=call.params.get_str("text"), parse_mode=call.params.get_str("parse_mode"),
-        reply_markup=_apply_keyboard(conversation, markup), reply_to_message_id=reply_to,
+        reply_markup=_apply_keyboard(call, conversation, markup), reply_to_message_id=reply_to,
     )
     return call.message_json(message, conversation)
 
@@ -78,7 +81,7 @@ async def _send_media(call: Call, kind: str) -> dict[str, Any]:
         caption=caption.text if caption and caption.text else None,
         caption_entities=caption.entities if caption else [],
         raw_text=call.params.get_str("caption"), parse_mode=call.params.get_str("parse_mode"),
-        reply_markup=_apply_keyboard(conversation, markup), reply_to_message_id=reply_to,
+        reply_markup=_apply_keyboard(call, conversation, markup), reply_to_message_id=reply_to,
     )
     return call.message_json(message, conversation)
 
