@@ -24,6 +24,9 @@ BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("webhook HTTP server (aiohttp)", ("web_protocol",)),
 )
 REST = "dispatch, middlewares, event loop"
+# A picture thread waiting for work: with --nonblocking, py-spy cannot always
+# tell that it is idle, and these samples made the pictures look twice as dear.
+IDLE_LEAF = "_worker (concurrent/futures/thread.py"
 
 
 def find_py_spy(given: str | None) -> str:
@@ -44,7 +47,7 @@ def breakdown(raw: Path) -> dict[str, float]:
     counts: Counter[str] = Counter()
     for line in raw.read_text(errors="replace").splitlines():
         stack, _, number = line.rpartition(" ")
-        if not stack or not number.isdigit():
+        if not stack or not number.isdigit() or stack.rpartition(";")[2].startswith(IDLE_LEAF):
             continue
         bucket = next((name for name, keys in BUCKETS if any(k in stack for k in keys)), REST)
         counts[bucket] += int(number)

@@ -152,7 +152,7 @@ async def start_cinebooker(children: Children, args: argparse.Namespace, api_url
 async def start_ceiling(children: Children, _args: argparse.Namespace, api_url: str, work: Path) -> Child:
     argv = [
         sys.executable, str(HERE / "_flash_sale_ceiling.py"),
-        "--api", api_url, "--token", CEILING_TOKEN, "--secret", secrets.token_urlsafe(24),
+        "--api", api_url, "--token", CEILING_TOKEN, f"--secret={secrets.token_urlsafe(24)}",
     ]
     child, _ = await children.start("ceiling", argv, cwd=work, ready_line="READY", timeout=START_TIMEOUT_S)
     return child

@@ -13,8 +13,11 @@ code is ``<row>-<number>`` (for example ``F-12``): short enough for callback dat
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from types import MappingProxyType
 
 
 class SeatKind(StrEnum):
@@ -61,6 +64,46 @@ class RowSpec:
     places: str
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What a layout parses to, with the derived figures callers ask for often.
+
+    Immutable, so one parse is shared by every Hall with the same rows and
+    blocked seats (``layout_of``): a hall is read for nearly every update, and
+    parsing it each time was a visible share of the bot's CPU.
+    """
+
+    seats: Mapping[str, Seat]
+    by_row: tuple[tuple[Seat, ...], ...]  # seats of each row, left to right
+    width: int
+    capacity: int
+    blocks: int
+    kinds: frozenset[SeatKind]
+
+    def __copy__(self) -> Layout:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Layout:
+        return self  # immutable: copies of a Hall share it
+
+
+@lru_cache(maxsize=128)
+def layout_of(rows: tuple[RowSpec, ...], blocked: frozenset[str] = frozenset()) -> Layout:
+    """The parsed layout; LayoutError if it cannot be a hall (never cached)."""
+    seats = parse_layout(rows, blocked)
+    by_row: list[list[Seat]] = [[] for _ in rows]
+    for seat in seats.values():
+        by_row[seat.row_index].append(seat)
+    return Layout(
+        seats=MappingProxyType(seats),
+        by_row=tuple(tuple(sorted(row, key=lambda s: s.column)) for row in by_row),
+        width=max(len(r.places) for r in rows),
+        capacity=sum(1 for s in seats.values() if not s.blocked),
+        blocks=1 + max((s.block for s in seats.values()), default=0),
+        kinds=frozenset(s.kind for s in seats.values()),
+    )
+
+
 @dataclass(slots=True)
 class Hall:
     id: int | None
@@ -68,33 +111,39 @@ class Hall:
     name: str
     rows: tuple[RowSpec, ...]
     blocked: frozenset[str] = frozenset()
-    seats: dict[str, Seat] = field(init=False, repr=False)
+    layout: Layout = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.seats = parse_layout(self.rows, self.blocked)
+        # Hashable forms, so equal layouts share one parse.
+        self.rows = tuple(self.rows)
+        self.blocked = frozenset(self.blocked)
+        self.layout = layout_of(self.rows, self.blocked)
+
+    @property
+    def seats(self) -> Mapping[str, Seat]:
+        return self.layout.seats
 
     @property
     def width(self) -> int:
-        return max(len(r.places) for r in self.rows)
+        return self.layout.width
 
     @property
     def capacity(self) -> int:
         """Seats that can be sold (blocked ones excluded)."""
-        return sum(1 for s in self.seats.values() if not s.blocked)
+        return self.layout.capacity
 
     def seat(self, code: str) -> Seat | None:
         return self.seats.get(code)
 
     def row_seats(self, row_index: int) -> list[Seat]:
-        return sorted(
-            (s for s in self.seats.values() if s.row_index == row_index), key=lambda s: s.column
-        )
+        rows = self.layout.by_row
+        return list(rows[row_index]) if 0 <= row_index < len(rows) else []
 
     def blocks(self) -> int:
-        return 1 + max((s.block for s in self.seats.values()), default=0)
+        return self.layout.blocks
 
     def kinds(self) -> set[SeatKind]:
-        return {s.kind for s in self.seats.values()}
+        return set(self.layout.kinds)
 
     def best_spot(self) -> tuple[float, float]:
         """(row_index, column) of the best place to sit: centred, about 2/3 back."""

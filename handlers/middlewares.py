@@ -68,10 +68,21 @@ class ThrottleMiddleware(BaseMiddleware):
 
 class InFlightMiddleware(BaseMiddleware):
     """Counts updates being handled, so a stop can wait for them to finish instead
-    of cutting a handler off halfway (a lock left held, a reply never sent)."""
+    of cutting a handler off halfway (a lock left held, a reply never sent).
 
-    def __init__(self) -> None:
+    With ``limit``, at most that many are handled at once and the others wait
+    here, before taking any lock or connection. aiogram's webhook handler starts
+    every update at once; unbounded, a burst of hundreds made them all wait for
+    the database pool together until some timed out. Waiting ones count as
+    running (a stop waits for them too).
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
         self.running = 0
+        self.limit = limit
+        self._slots = asyncio.Semaphore(limit) if limit else None
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -79,7 +90,10 @@ class InFlightMiddleware(BaseMiddleware):
         self.running += 1
         self._idle.clear()
         try:
-            return await handler(event, data)
+            if self._slots is None:
+                return await handler(event, data)
+            async with self._slots:
+                return await handler(event, data)
         finally:
             self.running -= 1
             if self.running == 0:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import CallbackQuery, InlineKeyboardButton
-from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.api.entities import MediaAttachment
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram_dialog import DialogManager, ShowMode, Window
+from aiogram_dialog.api.entities import MediaAttachment, NewMessage
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.api.protocols import DialogProtocol
 from aiogram_dialog.widgets.kbd import Back, Button, Keyboard, Row, Select
@@ -185,7 +185,55 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-seats_window = Window(
+class SeatsWindow(Window):
+    """A press that leaves the seat map as it is shown sends no edit.
+
+    A refused "best N" on a sold-out or unchanged map rendered the same message
+    again; aiogram-dialog cannot compare inline keyboards, so it sent the edit
+    and Telegram refused it ("message is not modified"): a wasted call on a
+    quarter of the presses of a sale. The press is still answered.
+    """
+
+    async def render(self, dialog: DialogProtocol, manager: DialogManager) -> NewMessage:
+        new = await super().render(dialog, manager)
+        if await _shown_already(new, manager):
+            manager.show_mode = ShowMode.NO_UPDATE
+        return new
+
+
+async def _shown_already(new: NewMessage, manager: DialogManager) -> bool:
+    """True only when the pressed message is the dialog's and Telegram shows
+    exactly ``new`` in it: text, picture and keyboard (cheapest checks first)."""
+    event = manager.event
+    if not isinstance(event, CallbackQuery) or not isinstance(event.message, Message):
+        return False
+    shown = event.message
+    if shown.message_id != manager.current_stack().last_message_id:
+        return False
+    if new.media is None:
+        if shown.photo or new.text != shown.text:
+            return False
+    else:
+        storage = getattr(manager, "media_id_storage", None)
+        if not shown.photo or new.text != shown.caption or storage is None:
+            return False
+        media_id = new.media.file_id or await storage.get_media_id(
+            path=new.media.path, url=new.media.url, type=new.media.type
+        )
+        if media_id is None or media_id.file_unique_id != shown.photo[-1].file_unique_id:
+            return False
+    return _buttons(new.reply_markup) == _buttons(shown.reply_markup)
+
+
+def _buttons(markup: object) -> list[list[tuple[str, str | None, str | None]]] | None:
+    """What this window's buttons are made of (text and callback data; a url,
+    should one appear): cheaper to compare than whole models."""
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return None
+    return [[(b.text, b.callback_data, b.url) for b in row] for row in markup.inline_keyboard]
+
+
+seats_window = SeatsWindow(
     DynamicMedia("picture", when="picture"),
     Format("{header}"),
     Format("{view_label}"),

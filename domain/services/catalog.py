@@ -9,7 +9,7 @@ from domain.catalog import Movie, Showtime, ShowtimeSummary, TicketType
 from domain.hall import Hall
 from domain.seatmap import SeatMap, build_seat_map
 from domain.services.deps import Deps
-from domain.services.lookups import load_showtime
+from domain.services.lookups import CatalogLookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +28,9 @@ class SeatMapView:
 
 
 class CatalogService:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, lookup: CatalogLookup | None = None) -> None:
         self.d = deps
+        self.lookup = lookup or CatalogLookup(deps.uow)
 
     def _window(self) -> tuple[datetime, datetime]:
         now = self.d.clock.now()
@@ -92,12 +93,10 @@ class CatalogService:
         return showtime.on_sale(self.d.clock.now())
 
     async def ticket_types(self) -> list[TicketType]:
-        async with self.d.uow() as uow:
-            return await uow.ticket_types.list()
+        return await self.lookup.ticket_types()
 
     async def showtime(self, showtime_id: int) -> tuple[Showtime, Movie, Hall]:
-        async with self.d.uow() as uow:
-            return await load_showtime(uow, showtime_id)
+        return await self.lookup.showtime(showtime_id)
 
     async def seat_map(
         self, showtime_id: int, owner: str | None = None, customer_id: int | None = None
@@ -107,11 +106,11 @@ class CatalogService:
     async def showing(
         self, showtime_id: int, owner: str | None = None, customer_id: int | None = None
     ) -> SeatMapView:
-        """A showtime with its movie, hall and seat map, read in one unit of work."""
+        """A showtime with its movie, hall and seat map (seat states read fresh)."""
         # Holders before sold seats: checkout commits the booking and then releases
         # the hold, so read in this order a seat is always seen as held or sold.
         holders = await self.d.holds.holders(showtime_id)
         async with self.d.uow() as uow:
-            showtime, movie, hall = await load_showtime(uow, showtime_id)
+            showtime, movie, hall = await self.lookup.showtime(showtime_id, uow)
             sold = await uow.bookings.sold_seats(showtime_id)
         return SeatMapView(showtime, movie, hall, build_seat_map(hall, sold, holders, owner, customer_id))

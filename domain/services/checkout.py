@@ -5,18 +5,20 @@ from __future__ import annotations
 from domain.booking import Booking, BookingSeat, BookingStatus
 from domain.catalog import DEFAULT_TICKET_TYPE, Showtime, TicketType
 from domain.customer import Customer
-from domain.errors import HoldLost, InvalidSeats, PromoRefused, SalesClosed, SeatsUnavailable
+from domain.errors import HoldLost, InvalidSeats, NotFound, PromoRefused, SalesClosed, SeatsUnavailable
 from domain.hall import Hall
 from domain.ports import UnitOfWork
 from domain.pricing import DiscountSource, PricedSeat, Quote, build_quote
 from domain.promo import PromoCode, PromoRefusal, normalize_code
 from domain.services.deps import Deps
-from domain.services.lookups import load_showtime
+from domain.services.lookups import CatalogLookup
 
 
 class CheckoutService:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, lookup: CatalogLookup | None = None) -> None:
         self.d = deps
+        # For quotes only: a quote is shown, a checkout reads prices afresh.
+        self.lookup = lookup or CatalogLookup(deps.uow)
 
     async def quote(
         self,
@@ -28,10 +30,14 @@ class CheckoutService:
         """Price seats with their ticket types (seat code -> ticket type code).
 
         A refused promo code does not fail the quote: ``promo_refusal`` says why.
+        The catalog may come from the lookup's cache; checkout re-prices.
         """
+        showtime, _, hall = await self.lookup.showtime(showtime_id)
+        types = await self.lookup.ticket_types()
+        if not promo_code:
+            return await self._quote(None, showtime, hall, types, ticket_types, customer_id, None)
         async with self.d.uow() as uow:
-            showtime, _, hall = await load_showtime(uow, showtime_id)
-            return await self._quote(uow, showtime, hall, ticket_types, customer_id, promo_code)
+            return await self._quote(uow, showtime, hall, types, ticket_types, customer_id, promo_code)
 
     async def checkout(
         self,
@@ -58,12 +64,13 @@ class CheckoutService:
             ticket_types.setdefault(code, DEFAULT_TICKET_TYPE)
         now = self.d.clock.now()
         async with self.d.uow() as uow:
-            showtime, _, hall = await load_showtime(uow, showtime_id)
+            # Read afresh, not from the lookup: the booking is priced from this.
+            showtime, hall = await _showtime_and_hall(uow, showtime_id)
             if not showtime.on_sale(now):
                 raise SalesClosed(f"sales closed for showtime {showtime_id}")
             await uow.customers.upsert(customer)
             quote = await self._quote(
-                uow, showtime, hall, ticket_types, customer.telegram_id, promo_code
+                uow, showtime, hall, await uow.ticket_types.list(), ticket_types, customer.telegram_id, promo_code
             )
             if quote.promo_refusal is not None:
                 raise PromoRefused(quote.promo_refusal)
@@ -105,18 +112,20 @@ class CheckoutService:
 
     async def _quote(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWork | None,
         showtime: Showtime,
         hall: Hall,
+        known_types: list[TicketType],
         ticket_types: dict[str, str],
         customer_id: int,
         promo_code: str | None,
     ) -> Quote:
+        """``uow`` may be None only without a promo code (nothing else is read)."""
         if not ticket_types:
             raise InvalidSeats("no seats selected")
         if len(ticket_types) > self.d.policy.max_seats:
             raise InvalidSeats(f"at most {self.d.policy.max_seats} seats a booking")
-        types = {t.code: t for t in await uow.ticket_types.list()}
+        types = {t.code: t for t in known_types}
         priced: list[PricedSeat] = []
         for code in sorted(ticket_types, key=_seat_order):
             seat = hall.seat(code)
@@ -132,13 +141,13 @@ class CheckoutService:
 
     async def _check_promo(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWork | None,
         showtime: Showtime,
         priced: list[PricedSeat],
         customer_id: int,
         promo_code: str | None,
     ) -> tuple[PromoCode | None, PromoRefusal | None]:
-        if not promo_code or not normalize_code(promo_code):
+        if not promo_code or not normalize_code(promo_code) or uow is None:
             return None, None
         code = normalize_code(promo_code)
         # Codes are short; anything longer is not one of ours.
@@ -153,6 +162,14 @@ class CheckoutService:
             customer_uses=await uow.promos.customer_uses(promo.id, customer_id),
         )
         return (None, refusal) if refusal else (promo, None)
+
+
+async def _showtime_and_hall(uow: UnitOfWork, showtime_id: int) -> tuple[Showtime, Hall]:
+    showtime = await uow.showtimes.get(showtime_id)
+    hall = await uow.halls.get(showtime.hall_id) if showtime is not None else None
+    if showtime is None or hall is None:
+        raise NotFound(f"showtime {showtime_id}", kind="showtime")
+    return showtime, hall
 
 
 def _ticket_type(types: dict[str, TicketType], code: str) -> TicketType:

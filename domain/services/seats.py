@@ -8,7 +8,7 @@ from domain.errors import InvalidSeats, SalesClosed, SeatsUnavailable
 from domain.hall import Hall
 from domain.seatmap import SeatState, best_seats, build_seat_map
 from domain.services.deps import Deps
-from domain.services.lookups import load_showtime
+from domain.services.lookups import CatalogLookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,12 @@ class SeatService:
     # A race for the best seats is retried with the contested seats left out.
     BEST_ATTEMPTS = 5
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, lookup: CatalogLookup | None = None) -> None:
         self.d = deps
+        self.lookup = lookup or CatalogLookup(deps.uow)
 
     async def _hall_on_sale(self, showtime_id: int) -> Hall:
-        async with self.d.uow() as uow:
-            showtime, _, hall = await load_showtime(uow, showtime_id)
+        showtime, _, hall = await self.lookup.showtime(showtime_id)
         if not showtime.on_sale(self.d.clock.now()):
             raise SalesClosed(f"sales closed for showtime {showtime_id}")
         return hall
@@ -66,16 +66,15 @@ class SeatService:
         if taken:
             raise SeatsUnavailable(taken)
         # Re-holding the whole selection keeps one expiry for all of its seats.
-        result = await self.d.holds.hold(
-            showtime_id, sorted(set(current) | set(wanted)), owner, self.d.policy.hold_ms
-        )
+        seats = sorted(set(current) | set(wanted))
+        result = await self.d.holds.hold(showtime_id, seats, owner, self.d.policy.hold_ms)
         if not result.ok:
             raise SeatsUnavailable(list(result.conflicts))
-        return await self.selection(showtime_id, owner)
+        # The script wrote all of them with the full hold time; no need to ask.
+        return Selection(tuple(seats), self.d.policy.hold_ms)
 
     async def release(self, showtime_id: int, codes: list[str], owner: str) -> Selection:
-        async with self.d.uow() as uow:
-            _, _, hall = await load_showtime(uow, showtime_id)
+        _, _, hall = await self.lookup.showtime(showtime_id)
         await self.d.holds.release(showtime_id, self._expand(hall, codes), owner)
         return await self.selection(showtime_id, owner)
 
@@ -102,11 +101,11 @@ class SeatService:
             raise InvalidSeats(f"between 1 and {self.d.policy.max_seats} seats", max=self.d.policy.max_seats)
         hall = await self._hall_on_sale(showtime_id)
         excluded: set[str] = set()
+        async with self.d.uow() as uow:
+            sold = await uow.bookings.sold_seats(showtime_id)
         for _ in range(self.BEST_ATTEMPTS):
             # Sold seats, then holders right before holding: the freshest view of
             # the holds. A booking committed meanwhile is caught after the hold.
-            async with self.d.uow() as uow:
-                sold = await uow.bookings.sold_seats(showtime_id)
             holders = await self.d.holds.holders(showtime_id)
             seat_map = build_seat_map(hall, sold, holders, owner, None)
             available = {
@@ -121,18 +120,25 @@ class SeatService:
                 raise error
             previous = set(seat_map.yours()) - set(choice)
             result = await self.d.holds.hold(showtime_id, choice, owner, self.d.policy.hold_ms)
-            if result.ok:
-                async with self.d.uow() as uow:
-                    sold_now = await uow.bookings.sold_seats(showtime_id)
-                clash = [code for code in choice if code in sold_now]
-                if clash:
-                    await self.d.holds.release(showtime_id, clash, owner)
-                    excluded |= set(clash)
-                    continue
-                if previous:
-                    await self.d.holds.release(showtime_id, sorted(previous), owner)
-                return await self.selection(showtime_id, owner)
-            excluded |= set(result.conflicts)
+            if not result.ok:
+                # The sold seats read before are still a valid first filter: the
+                # check after a successful hold is what catches a new sale.
+                excluded |= set(result.conflicts)
+                continue
+            # A booking can only commit seats its owner holds, so once our hold
+            # stands, any booking of these seats has committed: this read sees it.
+            async with self.d.uow() as uow:
+                sold = await uow.bookings.sold_seats(showtime_id)
+            clash = [code for code in choice if code in sold]
+            if clash:
+                await self.d.holds.release(showtime_id, clash, owner)
+                excluded |= set(clash)
+                continue
+            if previous:
+                await self.d.holds.release(showtime_id, sorted(previous), owner)
+            # The owner now holds exactly ``choice``, all written with the full
+            # hold time by the script above.
+            return Selection(tuple(sorted(choice)), self.d.policy.hold_ms)
         error = SeatsUnavailable([], message="the best seats were taken while choosing; try again")
         error.params["contested"] = True
         raise error

@@ -11,6 +11,13 @@ Speed: seat shapes, digits and the screen are drawn once per size and pasted
 (ImageDraw does not anti-alias, so shapes are drawn 4x larger and scaled down,
 which is too slow to do per seat), and the picture is saved as a palette PNG
 whose palette holds every colour of the scheme and the blends between them.
+During a sale nearly every picture is new (each customer's seats differ), so
+what does not depend on the seat states is made once and kept: the hall's
+background (title, screen, row labels, legend) and each seat with its number,
+both already in the palette. A picture is then a copy of the background, one
+paste per seat and the frame: no per-picture colour conversion. Mapping each
+colour to the palette is per pixel, so doing it piece by piece gives the same
+picture as doing it once for the whole.
 """
 
 from __future__ import annotations
@@ -101,37 +108,102 @@ def render_hall_png(
     path = os.fspath(font_path) if font_path is not None else None
     text: Callable[[str], str] = str if path is not None else _fold
     hall = seat_map.hall
-    entries = _legend_entries(seat_map, legend or {}, text)
-    g = _Geometry.fit(seat_map, bool(title), entries, max(1, scale), path)
-
-    image = Image.new("RGB", (g.width, g.height), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    if title:
-        line, font = _fit(text(title), g, 0.5, g.width - g.u)
-        draw.text((g.width / 2, g.title_h * 0.6), line, font=font, fill=TEXT, anchor="mm")
-    _draw_screen(image, draw, g, text(screen_label))
-    _draw_row_labels(draw, g)
+    entries = tuple(_legend_entries(seat_map, legend or {}, text))
+    g, background = _background(
+        hall.rows, hall.blocked, text(title), text(screen_label), entries, max(1, scale), path, hall
+    )
+    image = background.copy()
     number_size = g.font_px(0.36)
     for seat in hall.seats.values():
         state = _state(seat_map, seat)
-        x, y = g.cell(seat.row_index, seat.column)
-        image.paste(_seat_sprite(g.u, _fill(seat, state), _couch_side(hall, seat), state is SeatState.BLOCKED), (x, y))
         if state in _UNNUMBERED or g.u < 18:
-            continue
-        if seat.kind is SeatKind.WHEELCHAIR and state is SeatState.FREE:
-            image.paste(INK, (x, y), _wheelchair_mask(g.u))
+            mark = ""
+        elif seat.kind is SeatKind.WHEELCHAIR and state is SeatState.FREE:
+            mark = _WHEELCHAIR
         else:
-            mask, (dx, dy) = _label_mask(str(seat.number), number_size, path)
-            image.paste(INK, (x + g.u // 2 + dx, y + round(0.43 * g.u) + dy), mask)
+            mark = str(seat.number)
+        sprite = _seat_in_palette(
+            g.u, _fill(seat, state), _couch_side(hall, seat), state is SeatState.BLOCKED, mark, number_size, path
+        )
+        image.paste(sprite, g.cell(seat.row_index, seat.column))
     if framed is not None and framed.row_indices and framed.columns:
-        _draw_frame(draw, g, framed)
-    _draw_legend(image, draw, g)
-
+        _draw_frame(ImageDraw.Draw(image), g, framed, _palette_index(FRAME))
     out = io.BytesIO()
     # A palette PNG: a third of the bytes to compress, and no timestamps or
     # other metadata, so equal input gives equal bytes.
-    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, format="PNG", compress_level=3)
+    image.save(out, format="PNG", compress_level=3)
     return out.getvalue()
+
+
+_WHEELCHAIR = "wheelchair"  # the pictogram instead of a seat number
+
+
+def _in_palette(image: Image.Image) -> Image.Image:
+    return image.quantize(palette=_palette(), dither=Image.Dither.NONE)
+
+
+@lru_cache(maxsize=1)
+def _palette_indices() -> dict[RGB, int]:
+    colours = _palette().getpalette() or []
+    indices: dict[RGB, int] = {}
+    for i in range(len(colours) // 3):
+        indices.setdefault((colours[3 * i], colours[3 * i + 1], colours[3 * i + 2]), i)
+    return indices
+
+
+def _palette_index(colour: RGB) -> int:
+    return _palette_indices()[colour]
+
+
+@lru_cache(maxsize=4096)
+def _seat_in_palette(
+    u: int, colour: RGB, couch_side: str, outline: bool, mark: str, number_size: int, path: str | None
+) -> Image.Image:
+    """A cell with its seat and its number (or pictogram), in the palette."""
+    cell = _seat_sprite(u, colour, couch_side, outline).copy()
+    if mark == _WHEELCHAIR:
+        cell.paste(INK, (0, 0), _wheelchair_mask(u))
+    elif mark:
+        mask, (dx, dy) = _label_mask(mark, number_size, path)
+        cell.paste(INK, (u // 2 + dx, round(0.43 * u) + dy), mask)
+    return _in_palette(cell)
+
+
+# Backgrounds by hall layout, texts and size; a few halls and languages at most.
+_BACKGROUNDS: dict[tuple[object, ...], tuple[_Geometry, Image.Image]] = {}
+_MAX_BACKGROUNDS = 32
+
+
+def _background(
+    rows: tuple[object, ...],
+    blocked: frozenset[str],
+    title: str,
+    screen_label: str,
+    entries: tuple[tuple[RGB | None, str], ...],
+    scale: int,
+    path: str | None,
+    hall: Hall,
+) -> tuple[_Geometry, Image.Image]:
+    """The geometry and everything drawn but the seats and the frame, in the
+    palette; kept by everything it depends on (``hall`` only for drawing: its
+    rows and blocked seats are the key)."""
+    key = (rows, blocked, title, screen_label, entries, scale, path)
+    found = _BACKGROUNDS.get(key)
+    if found is not None:
+        return found
+    g = _Geometry.fit(hall, bool(title), list(entries), scale, path)
+    image = Image.new("RGB", (g.width, g.height), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    if title:
+        line, font = _fit(title, g, 0.5, g.width - g.u)
+        draw.text((g.width / 2, g.title_h * 0.6), line, font=font, fill=TEXT, anchor="mm")
+    _draw_screen(image, draw, g, screen_label)
+    _draw_row_labels(draw, g)
+    _draw_legend(image, draw, g)
+    if len(_BACKGROUNDS) >= _MAX_BACKGROUNDS:
+        _BACKGROUNDS.clear()
+    _BACKGROUNDS[key] = (g, _in_palette(image))
+    return _BACKGROUNDS[key]
 
 
 def picture_key(
@@ -171,7 +243,7 @@ def picture_key(
 class _Geometry:
     """Where everything goes, in px; ``u`` is the pitch from one seat to the next."""
 
-    seat_map: SeatMap
+    hall: Hall
     u: int
     width: int
     height: int
@@ -186,9 +258,9 @@ class _Geometry:
 
     @classmethod
     def fit(
-        cls, seat_map: SeatMap, titled: bool, entries: list[tuple[RGB | None, str]], scale: int, path: str | None
+        cls, hall: Hall, titled: bool, entries: list[tuple[RGB | None, str]], scale: int, path: str | None
     ) -> _Geometry:
-        columns, rows = seat_map.hall.width, len(seat_map.hall.rows)
+        columns, rows = hall.width, len(hall.rows)
         u = max(MIN_PITCH, min(BASE_PITCH * scale, int(MAX_SIDE / (columns + 2 * cls.SIDE))))
         while True:
             width = round((columns + 2 * cls.SIDE) * u)
@@ -200,7 +272,7 @@ class _Geometry:
                 break
             u -= 1
         return cls(
-            seat_map, u, width, height, round(cls.SIDE * u), title_h + round(cls.SCREEN_H * u),
+            hall, u, width, height, round(cls.SIDE * u), title_h + round(cls.SCREEN_H * u),
             title_h, tuple(tuple(line) for line in lines), path,
         )
 
@@ -360,7 +432,7 @@ def _palette() -> Image.Image:
 
 def _draw_screen(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry, label: str) -> None:
     u = g.u
-    left, right = g.seats_x, g.seats_x + g.seat_map.hall.width * u
+    left, right = g.seats_x, g.seats_x + g.hall.width * u
     top, height = g.title_h + round(0.3 * u), round(1.5 * u)
     image.paste(_screen_patch(right - left, height, u), (left, top))
     if label:
@@ -369,7 +441,7 @@ def _draw_screen(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry, la
 
 
 def _draw_row_labels(draw: ImageDraw.ImageDraw, g: _Geometry) -> None:
-    hall = g.seat_map.hall
+    hall = g.hall
     font = g.font(0.42)
     occupied = {s.row_index for s in hall.seats.values()}
     for index, row in enumerate(hall.rows):
@@ -380,21 +452,21 @@ def _draw_row_labels(draw: ImageDraw.ImageDraw, g: _Geometry) -> None:
         draw.text((g.seats_x + (hall.width + 0.8) * g.u, y), row.label, font=font, fill=MUTED, anchor="mm")
 
 
-def _draw_frame(draw: ImageDraw.ImageDraw, g: _Geometry, area: Area) -> None:
+def _draw_frame(draw: ImageDraw.ImageDraw, g: _Geometry, area: Area, ink: RGB | int = FRAME) -> None:
     """A rectangle on the cell edges around the area: in the gap between seats."""
     x0, y0 = g.cell(min(area.row_indices), min(area.columns))
     x1, y1 = g.cell(max(area.row_indices) + 1, max(area.columns) + 1)
     line = max(2, round(g.u / 12))
     grow = line // 2
     draw.rounded_rectangle(
-        (x0 - grow, y0 - grow, x1 + grow - 1, y1 + grow - 1), round(0.25 * g.u), outline=FRAME, width=line
+        (x0 - grow, y0 - grow, x1 + grow - 1, y1 + grow - 1), round(0.25 * g.u), outline=ink, width=line
     )
 
 
 def _draw_legend(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry) -> None:
     u = g.u
     font = g.font(0.36)
-    y = g.seats_y + len(g.seat_map.hall.rows) * u + round(0.4 * u)
+    y = g.seats_y + len(g.hall.rows) * u + round(0.4 * u)
     for line in g.legend:
         widths = [_entry_width(label, u, font) for _, label in line]
         x = round((g.width - sum(widths) + 0.6 * u) / 2)

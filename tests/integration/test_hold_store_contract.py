@@ -363,3 +363,15 @@ async def test_redis_store_works_with_decoded_responses() -> None:
         assert set(await store.owned(ST, "alice")) == {"A1"}
     finally:
         await client.aclose()
+
+
+async def test_owned_lists_only_the_owners_live_seats(h: Harness) -> None:
+    # "al" is a prefix of "alice": owner tokens must match whole.
+    await h.store.hold(ST, ["A1", "A2"], "alice", LONG_MS)
+    await h.store.hold(ST, ["B1"], "al", LONG_MS)
+    await h.store.hold(ST, ["C1"], "alice", SHORT_MS)
+    await h.elapse(PAST_SHORT)
+    owned = await h.store.owned(ST, "alice")
+    assert set(owned) == {"A1", "A2"} and all(0 < left <= LONG_MS for left in owned.values())
+    assert set(await h.store.owned(ST, "al")) == {"B1"}
+    assert await h.store.owned(ST + 1, "alice") == {}

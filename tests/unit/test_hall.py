@@ -44,3 +44,18 @@ def test_blocked_seats_are_not_for_sale():
     assert h.seat("A-2").blocked and h.capacity == 3
     with pytest.raises(LayoutError, match="A-9"):
         hall(("A", "ssss"), blocked=["A-9"])
+
+
+def test_equal_layouts_share_one_parse_that_cannot_be_changed():
+    first = hall(("A", "ss_dd"), blocked=["A-1"])
+    again = hall(("A", "ss_dd"), blocked=["A-1"])
+    assert first.layout is again.layout and first == again
+    assert hall(("A", "ss_dd")).layout is not first.layout
+    with pytest.raises(TypeError):
+        first.seats["A-9"] = first.seat("A-2")  # type: ignore[index]
+    # A copy (the fakes copy what they store) keeps the same parse.
+    import copy
+
+    assert copy.deepcopy(first).layout is first.layout
+    assert [s.code for s in first.row_seats(0)] == ["A-1", "A-2", "A-3", "A-4"]
+    assert first.row_seats(5) == []

@@ -160,3 +160,19 @@ def test_a_font_file_draws_text_beyond_ascii(big: SeatMap) -> None:
     data = render_hall_png(big, framed=None, title="Saal 1 – Köln", legend=LEGEND, font_path=DEJAVU)
     assert data != render_hall_png(big, framed=None, title="Saal 1 – Köln", legend=LEGEND)
     assert png(data).width <= MAX_SIDE
+
+
+def test_kept_backgrounds_and_seats_follow_the_texts_and_the_hall(big: SeatMap) -> None:
+    from infrastructure.render import hall_picture
+
+    view = plan_views(big.hall)[0]
+    german = render_hall_png(big, framed=view, screen_label="LEINWAND", legend=LEGEND)
+    english = render_hall_png(big, framed=view, screen_label="SCREEN", legend={SeatState.FREE: "free"})
+    small = busy_map(Hall(None, "s", "S", (RowSpec("A", "sswv"),)))
+    other_hall = render_hall_png(small, framed=None, screen_label="SCREEN", legend={SeatState.FREE: "free"})
+    assert len({german, english, other_hall}) == 3
+    # What was kept from earlier pictures gives the same bytes as drawing afresh.
+    hall_picture._BACKGROUNDS.clear()
+    hall_picture._seat_in_palette.cache_clear()
+    assert render_hall_png(big, framed=view, screen_label="SCREEN", legend={SeatState.FREE: "free"}) == english
+    assert render_hall_png(big, framed=view, screen_label="LEINWAND", legend=LEGEND) == german

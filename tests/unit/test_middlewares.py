@@ -8,3 +8,28 @@ def test_throttle_allows_a_burst_then_the_rate():
     assert throttle.allow(2)  # another customer is not affected
     now[0] += 0.5  # one token back at 2 a second
     assert throttle.allow(1) and not throttle.allow(1)
+
+
+async def test_in_flight_bounds_the_updates_handled_at_once_and_counts_the_waiting():
+    import asyncio
+
+    from handlers.middlewares import InFlightMiddleware
+
+    in_flight = InFlightMiddleware(limit=2)
+    inside, peak = 0, 0
+    release = asyncio.Event()
+
+    async def handler(event, data):
+        nonlocal inside, peak
+        inside += 1
+        peak = max(peak, inside)
+        await release.wait()
+        inside -= 1
+
+    tasks = [asyncio.create_task(in_flight(handler, object(), {})) for _ in range(5)]
+    await asyncio.sleep(0)
+    assert (inside, in_flight.running) == (2, 5)
+    assert not await in_flight.drain(timeout=0.01)
+    release.set()
+    await asyncio.gather(*tasks)
+    assert peak == 2 and in_flight.running == 0 and await in_flight.drain(timeout=0.01)
