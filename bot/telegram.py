@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import DEFAULT_DESTINY, BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.types import BotCommand
 from aiogram_dialog import setup_dialogs
@@ -24,8 +27,14 @@ from dialogs.booking.dialog import booking_dialog
 from dialogs.context import AppServices
 from dialogs.menu import language_dialog, main_menu_dialog
 from dialogs.my_bookings import my_bookings_dialog
+from domain.services.catalog import CatalogService
+from domain.services.checkout import CheckoutService
 from domain.services.customers import CustomerService
+from domain.services.lookups import CatalogLookup
+from domain.services.seats import SeatService
 from handlers.booking_expiry import BookingExpirySweeper
+from handlers.reminders import reminders_router
+from domain.services.jobs import ReminderPolicy, ReminderService
 from handlers.commands import commands_router, fallback_router
 from handlers.errors import errors_router
 from handlers.hold_expiry import HoldExpiryNotifier
@@ -38,7 +47,19 @@ from infrastructure.telegram.retry import RetryAfterMiddleware
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "mybookings", "language", "help", "cancel")
+COMMANDS = ("start", "mybookings", "reminders", "language", "help", "cancel")
+# How long a showtime, its movie and hall, and the ticket types are kept between
+# clicks. They change only by a catalog import (maybe in another process), so
+# this is how long an import can take to show; seat states are never kept.
+CATALOG_TTL_S = 10.0
+# Updates handled at once; the rest wait before taking a lock or a connection.
+# Below the database pool's 20 kept connections, leaving room for background
+# tasks; one process is CPU-bound well before 16 updates at once.
+UPDATES_AT_ONCE = 16
+# A customer's next click often arrives while the previous update is still
+# saving its dialog and releasing the chat's lock (a few ms after the reply);
+# redis-py's default 0.1 s between tries made it wait that long.
+LOCK_KWARGS = {"timeout": 60, "sleep": 0.01}
 
 
 @dataclass
@@ -80,15 +101,62 @@ def build_bot(container: Container) -> Bot:
     return Bot(settings.bot_token, session=session)
 
 
+# aiogram-dialog's key for a chat's default dialog stack.
+_DEFAULT_STACK = "aiogd:stack:"
+
+
+class ChatLocks(BaseEventIsolation):
+    """One lock an update for a private chat, where there were two.
+
+    aiogram locks (chat, user) around every update; aiogram-dialog then locks
+    the chat's dialog stack too: two more Redis round trips an update. In a
+    private chat the default stack is only reached by updates of that one user
+    in that chat (background updates included), and those all hold aiogram's
+    lock already, so the task holding it skips the second. Anything else (group
+    stacks, an update aiogram did not lock, error handling after aiogram's lock
+    is released, a task started by a locked one) takes the stack lock as before.
+    """
+
+    def __init__(self, inner: BaseEventIsolation) -> None:
+        self.inner = inner
+        self._held: contextvars.ContextVar[tuple[asyncio.Task[Any] | None, int] | None] = contextvars.ContextVar(
+            "chat_lock_held", default=None
+        )
+
+    @staticmethod
+    def _plain(key: StorageKey) -> bool:
+        return key.thread_id is None and key.business_connection_id is None
+
+    @contextlib.asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        if key.destiny == _DEFAULT_STACK and self._plain(key):
+            if self._held.get() == (asyncio.current_task(), key.chat_id):
+                yield
+                return
+        async with self.inner.lock(key):
+            private = key.destiny == DEFAULT_DESTINY and key.chat_id == key.user_id and self._plain(key)
+            if not private:
+                yield
+                return
+            token = self._held.set((asyncio.current_task(), key.chat_id))
+            try:
+                yield
+            finally:
+                self._held.reset(token)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
 def _storage(container: Container) -> tuple[BaseStorage, BaseEventIsolation]:
     if container.redis is None:
-        return MemoryStorage(), SimpleEventIsolation()
+        return MemoryStorage(), ChatLocks(SimpleEventIsolation())
     from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
     # Destiny keys: aiogram-dialog keeps its stacks beside the plain FSM data.
     keys = DefaultKeyBuilder(with_destiny=True)
     storage = RedisStorage(container.redis, key_builder=keys)  # type: ignore[arg-type]
-    return storage, RedisEventIsolation(container.redis, key_builder=keys)  # type: ignore[arg-type]
+    return storage, ChatLocks(RedisEventIsolation(container.redis, key_builder=keys, lock_kwargs=LOCK_KWARGS))  # type: ignore[arg-type]
 
 
 def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRuntime:
@@ -96,10 +164,12 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     translator = Translator()
     storage, isolation = _storage(container)
     watcher = RedisHoldWatch(container.redis) if container.redis is not None else MemoryHoldWatch()  # type: ignore[arg-type]
+    # One lookup shared by the services that show and hold seats.
+    lookup = CatalogLookup(container.deps.uow, ttl_s=CATALOG_TTL_S)
     services = AppServices(
-        catalog=container.catalog,
-        seats=container.seats,
-        checkout=container.checkout,
+        catalog=CatalogService(container.deps, lookup),
+        seats=SeatService(container.deps, lookup),
+        checkout=CheckoutService(container.deps, lookup),
         bookings=container.bookings,
         policy=container.deps.policy,
         payments=container.payments,
@@ -116,9 +186,16 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     dp["customers"] = customers
     dp["translator"] = translator
     dp["language_store"] = languages
+    # My bookings sends invoices again; /reminders switches reminders.
+    from bot.worker import delivery_service
+
+    dp["invoice_delivery"] = delivery_service(container, bot, translator)
+    dp["reminders"] = ReminderService(
+        container.deps, ReminderPolicy(before=timedelta(minutes=container.settings.reminder_minutes))
+    )
     texts = TextsMiddleware(translator, languages)
     throttle = ThrottleMiddleware(container.settings.throttle_rate, container.settings.throttle_burst)
-    in_flight = InFlightMiddleware()
+    in_flight = InFlightMiddleware(UPDATES_AT_ONCE)
     # Outermost, around aiogram's own (errors, user context, FSM lock): an update
     # counts as done only once its lock is released and its error handled.
     builtin = list(dp.update.outer_middleware)
@@ -132,6 +209,7 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
         observer.outer_middleware(throttle)
     dp.include_router(errors_router())
     dp.include_router(commands_router())
+    dp.include_router(reminders_router())
     dp.include_routers(main_menu_dialog(), language_dialog(), booking_dialog(), my_bookings_dialog())
     dp.include_router(fallback_router())
     bg = setup_dialogs(dp, message_manager=AnsweringMessageManager(), events_isolation=isolation)

@@ -123,6 +123,12 @@ async def on_cancel(callback: CallbackQuery, _b: Button, manager: DialogManager)
     await manager.switch_to(MyBookings.detail)
 
 
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    # A deep link back from a payment page opens that booking's details directly.
+    if isinstance(start_data, dict) and isinstance(start_data.get("booking_id"), int):
+        manager.dialog_data["booking_id"] = start_data["booking_id"]
+
+
 def my_bookings_dialog() -> Dialog:
     def listing(widget_id: str) -> Select:
         return Select(Format("{item[1]}"), id=widget_id, item_id_getter=lambda i: i[0], items="bookings", on_click=on_booking)
@@ -162,4 +168,5 @@ def my_bookings_dialog() -> Dialog:
             ),
             state=MyBookings.confirm_cancel,
         ),
+        on_start=on_start,
     )

@@ -18,6 +18,8 @@ from domain.services.customers import CustomerService
 # Deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ - (Telegram's rule).
 SHOW_LINK = re.compile(r"^show_([1-9][0-9]{0,9})$")
 MOVIE_LINK = re.compile(r"^movie_([1-9][0-9]{0,9})$")
+# Where the payment pages send the customer back: the booking they paid (or not).
+BOOKING_LINK = re.compile(r"^(?:paid|unpaid)_([1-9][0-9]{0,9})$")
 
 
 def commands_router() -> Router:
@@ -75,6 +77,16 @@ async def start(
             return
         await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
         await dialog_manager.start(Booking.movie, data={"movie_id": movie_id}, show_mode=ShowMode.SEND)
+        return
+    if match := BOOKING_LINK.match(payload):
+        booking_id = int(match.group(1))
+        try:
+            await services.bookings.get_for_customer(booking_id, user.id)
+        except NotFound:  # someone else's booking looks like none at all
+            await _menu(dialog_manager, "link-invalid")
+            return
+        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+        await dialog_manager.start(MyBookings.detail, data={"booking_id": booking_id}, show_mode=ShowMode.SEND)
         return
     await _menu(dialog_manager, "link-invalid" if payload else None)
 

@@ -17,11 +17,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
+import aiohttp
 from pypdf import PdfReader
 
 from playground.client import PlaygroundClient
 from playground.payments.client import PaymentsClient
-from tests.e2e.flows import buttons, reserve_one_seat
+from tests.e2e.flows import buttons, press, reserve_one_seat
 from tests.e2e.test_payments import pay_from_chat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,6 +99,23 @@ async def test_book_pay_get_the_invoice_stop_and_restart(tmp_path):
             invoice = await chat.wait_for_message(ann["id"], lambda m: m.get("document"), timeout=30)
             pdf = PdfReader(io.BytesIO(await chat.download(invoice["document"])))
             assert len(pdf.pages) == 2 and "CB-" in pdf.pages[0].extract_text()
+
+            # The pay page's way back: the web chat, which sends /start paid_1.
+            async with aiohttp.ClientSession() as http:
+                async with http.get(paid["redirect_url"], allow_redirects=False) as back:
+                    assert back.status == 302 and back.headers["Location"].startswith("/?")
+                    assert "start=paid_1" in back.headers["Location"]
+            await chat.send_text(ann["id"], "/start paid_1", user_id=ann["id"])
+            await chat.wait_for_text(ann["id"], "Booking #1 — paid", timeout=15)  # its details
+            await press(chat, ann, "🧾 Invoice and tickets")
+            resent = await chat.wait_for(
+                ann["id"], lambda t: [m for m in t if m.get("document")][1:] or None, timeout=15
+            )
+            assert resent[0]["document"]["file_id"] == invoice["document"]["file_id"]  # no new upload
+            # Someone else's booking number leads nowhere.
+            bob = await chat.create_user("Bob", language_code="en")
+            await chat.send_text(bob["id"], "/start paid_1", user_id=bob["id"])
+            await chat.wait_for_text(bob["id"], "does not lead anywhere", timeout=15)
         assert await process.interrupt() == 0, "".join(process.lines[-30:])
         assert "Playground stopped" in "".join(process.lines)
     assert (tmp_path / "var" / "cinebooker.db").exists()

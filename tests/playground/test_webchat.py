@@ -66,6 +66,16 @@ async def test_nothing_else_is_served_as_an_asset(telegram: Telegram, name: str)
     assert status == 404
 
 
+async def test_a_t_me_deep_link_leads_back_into_the_web_chat(telegram: Telegram) -> None:
+    status, headers, _ = await fetch(
+        f"{telegram.url}/t.me/cinebooker_bot?start=paid_12", allow_redirects=False
+    )
+    assert status == 302 and headers["Location"] == "/?bot=cinebooker_bot&start=paid_12"
+    for bad in ("/t.me/x?start=paid_1", "/t.me/cinebooker_bot?start=a%20b", "/t.me/cinebooker_bot?start=" + "a" * 65):
+        status, _, _ = await fetch(telegram.url + bad, allow_redirects=False)
+        assert status == 400, bad
+
+
 async def test_the_page_works_under_a_prefix_and_a_host_keeps_its_own_root() -> None:
     root = web.Application()
     root.add_subapp("/tg", create_telegram_app())

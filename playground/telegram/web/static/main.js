@@ -35,6 +35,7 @@ class App {
     }
     this.store.reset(overview);
     this.restore();
+    this.followDeepLink();
     followEvents({
       overview,
       onEvent: (event) => this.store.apply(event),
@@ -45,6 +46,23 @@ class App {
         this.restore();
       },
     });
+  }
+
+  // A t.me deep link (the payment pages send the customer back with one) arrives
+  // here as /?start=PAYLOAD&bot=USERNAME: the acting user opens the bot's chat and
+  // sends /start PAYLOAD, as Telegram's app does when such a link is opened.
+  async followDeepLink() {
+    const params = new URLSearchParams(window.location.search);
+    const payload = params.get("start");
+    if (payload == null) return;
+    history.replaceState(null, "", window.location.pathname);
+    const bot = [...this.store.bots.values()].find((b) => b.username === params.get("bot"));
+    if (!bot || this.userId == null || !/^[A-Za-z0-9_-]{1,64}$/.test(payload)) {
+      toast("This link is for a bot or a user the playground does not know", "warn");
+      return;
+    }
+    this.openChat(`p:${bot.id}:${this.userId}`);
+    await this.sendText(`/start ${payload}`);
   }
 
   // --- where we are ----------------------------------------------------------------
