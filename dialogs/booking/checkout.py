@@ -235,7 +235,7 @@ reserved_window = Window(
 
 pay_window = Window(
     Format("{reserved}"),
-    T("pay-open"),
+    T("pay-open", when="can_pay"),  # once paid (or lapsed) the instructions go
     Url(T("button-open-payment"), Format("{pay_url}"), id="pu", when="can_pay"),
     SwitchTo(T("button-back"), id="pb", state=Booking.reserved),
     state=Booking.pay,

@@ -78,6 +78,9 @@ async def test_pay_by_card_through_the_stripe_sandbox(playground, cinema_db):
             paid = await sandbox.pay(session_id)
             assert "start=paid_1" in paid["redirect_url"]
             await client.wait_for_text(ann["id"], "Payment received: booking #1 is paid", timeout=10)
+            # The open dialog is edited into the paid booking: no payment link or instructions left.
+            edited = await client.wait_for_text(ann["id"], ") is paid", timeout=10)
+            assert "Open the payment page" not in edited["text"] and not any(b.get("url") for b in buttons(edited))
             await sandbox.wait_deliveries("stripe", lambda d: sum(1 for x in d if x["ok"]) >= 3, timeout=10)
             assert payment_received_count(await client.transcript(ann["id"])) == 1
             # Cancelled within the policy: refunded through the provider.
