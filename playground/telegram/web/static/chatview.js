@@ -2,6 +2,7 @@
 // reply keyboard and the input box.
 
 import { displayName, renderMessage } from "./messages.js";
+import { byId, option } from "./dom.js";
 
 const NEAR_BOTTOM_PX = 80;
 const ACTION_TEXT = {
@@ -11,17 +12,6 @@ const ACTION_TEXT = {
   find_location: "choosing a location…",
   choose_sticker: "choosing a sticker…",
 };
-
-function byId(id) {
-  return document.getElementById(id);
-}
-
-function option(value, label) {
-  const node = document.createElement("option");
-  node.value = String(value);
-  node.textContent = label;
-  return node;
-}
 
 export class ChatView {
   constructor(app) {

@@ -1,17 +1,7 @@
 // The left column: who you are, your chats, and forms for new users and groups.
 
 import { displayName } from "./messages.js";
-
-function byId(id) {
-  return document.getElementById(id);
-}
-
-function option(value, label) {
-  const node = document.createElement("option");
-  node.value = String(value);
-  node.textContent = label;
-  return node;
-}
+import { byId, option } from "./dom.js";
 
 function checkbox(name, value, label, { checked = false, disabled = false } = {}) {
   const wrap = document.createElement("label");
