@@ -59,10 +59,21 @@ class InvoiceDeliveryService:
     async def pdf(self, invoice_id: int) -> tuple[Invoice, bytes]:
         """The stored PDF of an invoice, rendered and stored first if it is not."""
         delivery, invoice, tickets = await self._load(invoice_id)
-        return invoice, await self._stored_pdf(delivery, invoice, tickets)
+        pdf = await self._stored_pdf(delivery, invoice, tickets)
+        if delivery.storage_key is None:
+            async with self.d.uow() as uow:
+                await uow.invoices.mark_stored(delivery.invoice_id, self._key(invoice), self.d.clock.now())
+                await uow.commit()
+        return invoice, pdf
+
+    @staticmethod
+    def _key(invoice: Invoice) -> str:
+        return invoice_key(invoice.number, invoice.issued_at)
 
     async def _stored_pdf(self, delivery: InvoiceDelivery, invoice: Invoice, tickets: list[Ticket]) -> bytes:
-        key = delivery.storage_key or invoice_key(invoice.number, invoice.issued_at)
+        """The PDF from storage, or rendered and stored. Storing again is harmless:
+        the same snapshot renders the same bytes to the same key."""
+        key = delivery.storage_key or self._key(invoice)
         if delivery.storage_key is not None:
             try:
                 return await self.storage.get(key)
@@ -70,10 +81,6 @@ class InvoiceDeliveryService:
                 pass  # lost from storage: the snapshot renders it again, identically
         pdf = self.renderer.render(invoice, tickets)
         await self.storage.put(key, pdf, "application/pdf")
-        if delivery.storage_key is None:
-            async with self.d.uow() as uow:
-                await uow.invoices.mark_stored(delivery.invoice_id, key, self.d.clock.now())
-                await uow.commit()
         return pdf
 
     async def deliver(self, invoice_id: int) -> Delivered:
@@ -84,8 +91,13 @@ class InvoiceDeliveryService:
         sent = await self.sender.send_document(
             delivery.customer_id, filename=f"{invoice.number}.pdf", caption=self.caption(invoice), data=pdf
         )
+        # Where it is stored and that it was sent, in one transaction (a retry that
+        # comes before this renders and stores again: the same bytes, the same key).
         async with self.d.uow() as uow:
-            await uow.invoices.mark_sent(invoice_id, sent.file_id, sent.message_id, self.d.clock.now())
+            now = self.d.clock.now()
+            if delivery.storage_key is None:
+                await uow.invoices.mark_stored(invoice_id, self._key(invoice), now)
+            await uow.invoices.mark_sent(invoice_id, sent.file_id, sent.message_id, now)
             await uow.commit()
         return Delivered.SENT
 

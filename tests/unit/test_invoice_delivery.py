@@ -73,6 +73,8 @@ async def test_delivered_once_with_tickets(w: World, paid):
     chat_id, filename, data, _ = chat.sent[0]
     assert chat_id == ANN.telegram_id and filename == f"{invoice.number}.pdf" and data == b"PDF %s 2 tickets" % invoice.number.encode()
     assert [t.seat for t in await invoices.tickets(booking_id)] == ["A-1", "A-2"]
+    recorded = w.store.deliveries[invoice.id]
+    assert recorded.storage_key in storage.files and recorded.telegram_file_id == "file-1"
 
 
 async def test_a_retry_after_the_upload_does_not_render_twice_when_recorded(w: World, paid):
