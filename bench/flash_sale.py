@@ -136,17 +136,71 @@ def cinebooker_env(args: argparse.Namespace, api_url: str, port: int, secret: st
     return env
 
 
-async def start_cinebooker(children: Children, args: argparse.Namespace, api_url: str, work: Path) -> Child:
+@dataclass
+class BotProcesses:
+    """`--bot-processes N`: N `cinebooker serve` processes on one port
+    (CINEBOOKER_SERVE_REUSE_PORT), counted as one bot. py-spy samples the first."""
+
+    members: list[Child]
+    name: str = "cinebooker"
+
+    @property
+    def pid(self) -> int:
+        return self.members[0].pid
+
+    def cpu(self) -> float:
+        return sum(child.cpu() for child in self.members)
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(child.log_tail(lines) for child in self.members)
+
+    async def stop(self) -> None:
+        for child in self.members:
+            await child.stop()
+
+
+async def start_cinebooker(children: Children, args: argparse.Namespace, api_url: str, work: Path) -> Any:
     port = free_port()
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
     env = cinebooker_env(args, api_url, port, secrets.token_urlsafe(24), cache)
+    if args.bot_processes > 1:
+        env["CINEBOOKER_SERVE_REUSE_PORT"] = "true"
     argv = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    # Its own working directory: no developer's .env is read.
-    child, _ = await children.start("cinebooker", argv, env=env, cwd=work)
-    # aiohttp runs on_startup (setWebhook) before it listens: healthy means ready.
-    await wait_http_ok(f"http://127.0.0.1:{port}/healthz", child, START_TIMEOUT_S)
-    return child
+    members = []
+    for i in range(args.bot_processes):
+        # Its own working directory: no developer's .env is read.
+        child, _ = await children.start("cinebooker" + (f"-{i + 1}" if i else ""), argv, env=env, cwd=work)
+        # aiohttp runs on_startup (setWebhook) before it listens: healthy means ready.
+        await wait_http_ok(f"http://127.0.0.1:{port}/healthz", child, START_TIMEOUT_S)
+        # With several, the check may have reached an earlier one: wait until
+        # this one listens too.
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not listens(child.pid, port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{child.name} does not listen on port {port}:\n{child.log_tail()}")
+            await asyncio.sleep(0.1)
+        members.append(child)
+    return members[0] if len(members) == 1 else BotProcesses(members)
+
+
+def listens(pid: int, port: int) -> bool:
+    """Whether process ``pid`` has a listening TCP socket on ``port``."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
 
 
 async def start_ceiling(children: Children, _args: argparse.Namespace, api_url: str, work: Path) -> Child:
@@ -503,6 +557,10 @@ def parse_args() -> argparse.Namespace:
         help="sample `cinebooker serve` with py-spy into FILE (raw stacks) and print where its CPU went",
     )
     parser.add_argument("--py-spy", metavar="PATH", help="the py-spy executable (default: from PATH)")
+    parser.add_argument(
+        "--bot-processes", type=int, default=1,
+        help="`cinebooker serve` processes sharing the port (CINEBOOKER_SERVE_REUSE_PORT); CPU is summed",
+    )
     args = parser.parse_args()
     if args.customers < 1 or args.concurrency < 0 or args.ceiling_rounds < 0:
         parser.error("--customers must be >= 1, --concurrency and --ceiling-rounds >= 0")

@@ -114,7 +114,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         await jobs.stop()
 
     app.cleanup_ctx.append(background)
-    web.run_app(app, host=args.host, port=args.port, print=None)
+    # SERVE_REUSE_PORT: several processes may listen on this port (SO_REUSEPORT).
+    web.run_app(app, host=args.host, port=args.port, print=None, reuse_port=settings.serve_reuse_port or None)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:

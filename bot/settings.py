@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     seat_map_pictures: bool = True  # a picture of the whole hall beside the seat keyboard
     throttle_rate: float = Field(5.0, gt=0)  # updates a second one user may send, sustained
     throttle_burst: int = Field(15, ge=1)  # ...and in a burst
+    # `serve` binds its port with SO_REUSEPORT: several `serve` processes on one
+    # host and port, the kernel spreading connections between them.
+    serve_reuse_port: bool = False
     seller_name: str = "CineBooker Cinema"  # the seller on invoices
     seller_address: str = ""
     seller_vat_id: str = ""

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from dialogs.booking.dialog import booking_dialog
 from dialogs.context import AppServices
 from dialogs.menu import language_dialog, main_menu_dialog
 from dialogs.my_bookings import my_bookings_dialog
+from domain.services.bookings import BookingService
 from domain.services.catalog import CatalogService
 from domain.services.checkout import CheckoutService
 from domain.services.customers import CustomerService
@@ -43,6 +45,7 @@ from handlers.payment_notices import PaymentNotifier
 from handlers.middlewares import InFlightMiddleware, TextsMiddleware, ThrottleMiddleware
 from infrastructure.holds.watch import MemoryHoldWatch, RedisHoldWatch
 from infrastructure.i18n import Translator
+from infrastructure.telegram.responses import keep_response_types
 from infrastructure.telegram.retry import RetryAfterMiddleware
 
 log = logging.getLogger(__name__)
@@ -98,11 +101,13 @@ def build_bot(container: Container) -> Bot:
     settings = container.settings
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(RetryAfterMiddleware())
+    keep_response_types()  # or a garbage collection makes the next answer rebuild its model
     return Bot(settings.bot_token, session=session)
 
 
-# aiogram-dialog's key for a chat's default dialog stack.
+# aiogram-dialog's key for a chat's default dialog stack; all its keys' prefix.
 _DEFAULT_STACK = "aiogd:stack:"
+_DIALOG = "aiogd:"
 
 
 class ChatLocks(BaseEventIsolation):
@@ -122,6 +127,7 @@ class ChatLocks(BaseEventIsolation):
         self._held: contextvars.ContextVar[tuple[asyncio.Task[Any] | None, int] | None] = contextvars.ContextVar(
             "chat_lock_held", default=None
         )
+        self._seen: contextvars.ContextVar[dict[StorageKey, str]] = contextvars.ContextVar("chat_lock_seen")
 
     @staticmethod
     def _plain(key: StorageKey) -> bool:
@@ -139,13 +145,65 @@ class ChatLocks(BaseEventIsolation):
                 yield
                 return
             token = self._held.set((asyncio.current_task(), key.chat_id))
+            seen = self._seen.set({})
             try:
                 yield
             finally:
+                self._seen.reset(seen)
                 self._held.reset(token)
+
+    def seen(self, key: StorageKey) -> dict[StorageKey, str] | None:
+        """What this task read or wrote of its private chat's dialog data while
+        it holds the chat's lock (key -> JSON); None outside of that."""
+        if not (key.destiny.startswith(_DIALOG) and key.chat_id == key.user_id and self._plain(key)):
+            return None
+        if self._held.get() != (asyncio.current_task(), key.chat_id):
+            return None
+        return self._seen.get()
 
     async def close(self) -> None:
         await self.inner.close()
+
+
+class DialogStorage(BaseStorage):
+    """aiogram-dialog writes a chat's stack and context back after every update,
+    changed or not: two Redis round trips, most of them writing what was just
+    read. While a task holds its private chat's lock (``ChatLocks``) nobody else
+    writes that chat's dialog data, so a write of exactly what the task last
+    read or wrote of a key is skipped. Everything else passes through."""
+
+    def __init__(self, inner: BaseStorage, locks: ChatLocks) -> None:
+        self.inner = inner
+        self.locks = locks
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        data = await self.inner.get_data(key)
+        seen = self.locks.seen(key)
+        if seen is not None:
+            seen[key] = _as_json(data)
+        return data
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        seen = self.locks.seen(key)
+        if seen is not None:
+            text = _as_json(data)
+            if seen.get(key) == text:
+                return
+            seen[key] = text
+        await self.inner.set_data(key, data)
+
+    async def set_state(self, key: StorageKey, state: Any = None) -> None:
+        await self.inner.set_state(key, state)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return await self.inner.get_state(key)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+def _as_json(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, default=str)
 
 
 def _storage(container: Container) -> tuple[BaseStorage, BaseEventIsolation]:
@@ -156,7 +214,8 @@ def _storage(container: Container) -> tuple[BaseStorage, BaseEventIsolation]:
     # Destiny keys: aiogram-dialog keeps its stacks beside the plain FSM data.
     keys = DefaultKeyBuilder(with_destiny=True)
     storage = RedisStorage(container.redis, key_builder=keys)  # type: ignore[arg-type]
-    return storage, ChatLocks(RedisEventIsolation(container.redis, key_builder=keys, lock_kwargs=LOCK_KWARGS))  # type: ignore[arg-type]
+    locks = ChatLocks(RedisEventIsolation(container.redis, key_builder=keys, lock_kwargs=LOCK_KWARGS))  # type: ignore[arg-type]
+    return DialogStorage(storage, locks), locks
 
 
 def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRuntime:
@@ -164,13 +223,13 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     translator = Translator()
     storage, isolation = _storage(container)
     watcher = RedisHoldWatch(container.redis) if container.redis is not None else MemoryHoldWatch()  # type: ignore[arg-type]
-    # One lookup shared by the services that show and hold seats.
+    # One lookup shared by the services that show and hold seats and show bookings.
     lookup = CatalogLookup(container.deps.uow, ttl_s=CATALOG_TTL_S)
     services = AppServices(
         catalog=CatalogService(container.deps, lookup),
         seats=SeatService(container.deps, lookup),
         checkout=CheckoutService(container.deps, lookup),
-        bookings=container.bookings,
+        bookings=BookingService(container.deps, lookup),  # its views read through the lookup
         policy=container.deps.policy,
         payments=container.payments,
         hold_watch=watcher,

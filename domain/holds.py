@@ -24,6 +24,14 @@ class HoldResult:
 
 
 @dataclass(frozen=True, slots=True)
+class LiveHold:
+    """Who holds a seat, and for how many more milliseconds."""
+
+    owner: str
+    remaining_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class WatchedHold:
     """A chat to tell when its customer's hold on a showtime runs out."""
 
@@ -68,4 +76,9 @@ class HoldStore(Protocol):
 
     async def owned(self, showtime_id: int, owner: str) -> dict[str, int]:
         """Seats ``owner`` holds: seat code -> remaining milliseconds."""
+        ...
+
+    async def live(self, showtime_id: int) -> dict[str, LiveHold]:
+        """Every live hold of the showtime with its owner and remaining time, in
+        one call: what ``holders`` and ``owned`` tell, read at one moment."""
         ...

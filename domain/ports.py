@@ -83,6 +83,11 @@ class PromoRepository(Protocol):
 class CustomerRepository(Protocol):
     async def get(self, telegram_id: int) -> Customer | None: ...
     async def upsert(self, customer: Customer) -> None: ...
+    async def register(self, customer: Customer) -> Customer:
+        """Add ``customer``, or give a known one the new name and keep the rest
+        (language, consent, reminders, created_at); the stored customer. One
+        statement, so two first messages of a new customer cannot collide."""
+        ...
 
 
 class BookingRepository(Protocol):
@@ -189,6 +194,13 @@ class UnitOfWork(Protocol):
     tickets: TicketRepository
     reminders: ReminderRepository
     outbox: OutboxRepository
+
+    def read_only(self) -> UnitOfWork:
+        """Mark this unit of work, before entering it, as one that only reads:
+        the adapter may then skip the transaction (each statement sees what was
+        committed when it started), and ``commit`` raises. For reads that need
+        no consistent snapshot across statements; returns the unit itself."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(self, *exc: object) -> None:

@@ -183,6 +183,13 @@ class FakeCustomers(_Repo):
         stored.reminders = existing.reminders if existing else True
         self.s.customers[customer.telegram_id] = stored
 
+    async def register(self, customer: Customer) -> Customer:
+        existing = self.s.customers.get(customer.telegram_id)
+        stored = copy.deepcopy(existing or customer)
+        stored.name = customer.name
+        self.s.customers[customer.telegram_id] = stored
+        return copy.deepcopy(stored)
+
 
 class FakeBookings(_Repo):
     def _active_seats(self, showtime_id: int, skip: int | None = None) -> dict[str, Booking]:
@@ -420,6 +427,11 @@ class FakeUnitOfWork:
         self.tickets = FakeTickets(self)
         self.reminders = FakeReminders(self)
         self.outbox = FakeOutbox(self)
+        self.is_read_only = False
+
+    def read_only(self) -> FakeUnitOfWork:
+        self.is_read_only = True
+        return self
 
     async def __aenter__(self) -> FakeUnitOfWork:
         self.staged = copy.deepcopy(self.store)
@@ -429,6 +441,8 @@ class FakeUnitOfWork:
         await self.rollback()
 
     async def commit(self) -> None:
+        if self.is_read_only:  # like the SQL unit of work: reads only
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.store.__dict__.update(copy.deepcopy(self.staged).__dict__)
         self.store.commits += 1
 

@@ -144,10 +144,10 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     showtime_id = dialog_manager.dialog_data["showtime_id"]
     showing = await svc.catalog.showing(showtime_id, owner, customer_id)
     showtime, movie, hall, seat_map = showing.showtime, showing.movie, showing.hall, showing.seat_map
-    selection = await svc.seats.selection(showtime_id, owner)
+    held, held_ms = showing.held, showing.held_ms  # the selection, read with the map's holds
     views = plan_views(hall)
     if "view" not in dialog_manager.dialog_data:
-        anchor = selection.seats[0] if selection.seats else None
+        anchor = held[0] if held else None
         dialog_manager.dialog_data["view"] = view_of_seat(views, anchor) if anchor else len(views) // 2
     index = dialog_manager.dialog_data["view"] % len(views)
     dialog_manager.dialog_data["view"] = index
@@ -155,7 +155,7 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     near = neighbours(views, index)
     zone = svc.policy.zone
     local = showtime.starts_at.astimezone(zone)
-    minutes_left = (selection.remaining_ms + 59_999) // 60_000
+    minutes_left = (held_ms + 59_999) // 60_000
     picture = None
     if svc.pictures is not None:
         path = await svc.pictures.path_for(seat_map, view, t)
@@ -176,8 +176,8 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "can_right": near.right is not None,
         "can_front": near.front is not None,
         "can_back": near.back is not None,
-        "selection": ", ".join(selection.seats),
-        "has_selection": bool(selection.seats),
+        "selection": ", ".join(held),
+        "has_selection": bool(held),
         "minutes_left": minutes_left,
         "free": seat_map.free_count(),
         "best": list(BEST_COUNTS),

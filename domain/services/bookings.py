@@ -12,7 +12,7 @@ from domain.jobs import Jobs
 from domain.errors import CancellationNotAllowed, NotFound, PaymentMismatch
 from domain.ports import UnitOfWork
 from domain.services.deps import Deps
-from domain.services.lookups import load_showtime
+from domain.services.lookups import CatalogLookup
 
 
 class PaymentOutcome(StrEnum):
@@ -43,8 +43,11 @@ class BookingView:
 
 
 class BookingService:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, lookup: CatalogLookup | None = None) -> None:
         self.d = deps
+        # What a booking is shown with (showtime, movie, hall name) may come from
+        # the catalog cache; payments, expiry and cancellation read their own.
+        self.lookup = lookup or CatalogLookup(deps.uow)
 
     async def _get(self, uow: UnitOfWork, booking_id: int) -> Booking:
         booking = await uow.bookings.get(booking_id)
@@ -183,33 +186,34 @@ class BookingService:
         return not any(code in sold for code in booking.seat_codes)
 
     async def get(self, booking_id: int) -> Booking:
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             return await self._get(uow, booking_id)
 
     async def get_for_customer(self, booking_id: int, customer_id: int) -> BookingView:
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             booking = await self._get(uow, booking_id)
             if booking.customer_id != customer_id:
                 raise NotFound(f"booking {booking_id}", kind="booking")
-            return await self._view(uow, booking)
+            return await self._shown(uow, booking)
 
     async def my_bookings(self, customer_id: int) -> tuple[list[BookingView], list[BookingView]]:
         """(upcoming, past): upcoming soonest first, past latest first. Expired and
         abandoned bookings are left out: they never were tickets."""
         now = self.d.clock.now()
         upcoming, past = [], []
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             for booking in await uow.bookings.for_customer(customer_id):
                 if booking.status in (BookingStatus.EXPIRED,) or (
                     booking.status is BookingStatus.CANCELLED and booking.paid_at is None
                 ):
                     continue
-                view = await self._view(uow, booking)
+                view = await self._shown(uow, booking)
                 (upcoming if view.showtime.starts_at > now else past).append(view)
         upcoming.sort(key=lambda v: v.showtime.starts_at)
         past.sort(key=lambda v: v.showtime.starts_at, reverse=True)
         return upcoming, past
 
-    async def _view(self, uow: UnitOfWork, booking: Booking) -> BookingView:
-        showtime, movie, hall = await load_showtime(uow, booking.showtime_id)
+    async def _shown(self, uow: UnitOfWork, booking: Booking) -> BookingView:
+        """For display: the showtime, movie and hall through the catalog cache."""
+        showtime, movie, hall = await self.lookup.showtime(booking.showtime_id, uow)
         return BookingView(booking, showtime, movie, hall.name)

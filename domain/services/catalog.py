@@ -25,6 +25,10 @@ class SeatMapView:
     movie: Movie
     hall: Hall
     seat_map: SeatMap
+    # The owner's selection, read with the other holds: the seats the owner
+    # holds (sorted) and the milliseconds left on the first to run out.
+    held: tuple[str, ...] = ()
+    held_ms: int = 0
 
 
 class CatalogService:
@@ -39,7 +43,7 @@ class CatalogService:
     async def now_showing(self) -> list[NowShowing]:
         """Movies with a showtime still on sale in the coming days, soonest first."""
         start, end = self._window()
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             showtimes = [s for s in await uow.showtimes.between(start, end) if s.on_sale(start)]
             by_movie: dict[int, list[Showtime]] = {}
             for s in showtimes:
@@ -58,7 +62,7 @@ class CatalogService:
         """Local dates (cinema's zone) that have a showtime of the movie on sale."""
         start, end = self._window()
         zone = self.d.policy.zone
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             showtimes = await uow.showtimes.between(start, end, movie_id)
         return sorted({s.starts_at.astimezone(zone).date() for s in showtimes if s.on_sale(start)})
 
@@ -68,7 +72,7 @@ class CatalogService:
         now = self.d.clock.now()
         day_start = datetime.combine(day, time(0), zone)
         day_end = datetime.combine(day + timedelta(days=1), time(0), zone)
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             showtimes = [
                 s for s in await uow.showtimes.between(day_start, day_end, movie_id) if s.on_sale(now)
             ]
@@ -106,11 +110,22 @@ class CatalogService:
     async def showing(
         self, showtime_id: int, owner: str | None = None, customer_id: int | None = None
     ) -> SeatMapView:
-        """A showtime with its movie, hall and seat map (seat states read fresh)."""
+        """A showtime with its movie, hall and seat map (seat states read fresh),
+        and the owner's selection."""
         # Holders before sold seats: checkout commits the booking and then releases
         # the hold, so read in this order a seat is always seen as held or sold.
-        holders = await self.d.holds.holders(showtime_id)
-        async with self.d.uow() as uow:
+        # One read gives every hold with its owner and time left.
+        live = await self.d.holds.live(showtime_id)
+        async with self.d.uow().read_only() as uow:
             showtime, movie, hall = await self.lookup.showtime(showtime_id, uow)
             sold = await uow.bookings.sold_seats(showtime_id)
-        return SeatMapView(showtime, movie, hall, build_seat_map(hall, sold, holders, owner, customer_id))
+        holders = {seat: hold.owner for seat, hold in live.items()}
+        mine = {seat: hold.remaining_ms for seat, hold in live.items() if owner is not None and hold.owner == owner}
+        return SeatMapView(
+            showtime,
+            movie,
+            hall,
+            build_seat_map(hall, sold, holders, owner, customer_id),
+            tuple(sorted(mine)),
+            min(mine.values(), default=0),
+        )

@@ -11,17 +11,13 @@ class CustomerService:
         self.d = deps
 
     async def register(self, telegram_id: int, name: str, language: str) -> Customer:
-        """Create or refresh a customer; keeps their consent to announcements."""
+        """Create a customer, or refresh a known one's name: the language chosen,
+        the consent to announcements and the reminders switch are kept. One
+        statement (every /start runs it)."""
         async with self.d.uow() as uow:
-            known = await uow.customers.get(telegram_id)
-            customer = Customer(
-                telegram_id,
-                name[:200],
-                known.language if known else language,
-                known.announcements if known else False,
-                known.created_at if known else self.d.clock.now(),
+            customer = await uow.customers.register(
+                Customer(telegram_id, name[:200], language, False, self.d.clock.now())
             )
-            await uow.customers.upsert(customer)
             await uow.commit()
         return customer
 
@@ -41,6 +37,6 @@ class CustomerService:
 
     async def language(self, telegram_id: int) -> str | None:
         """The language kept in the database (for workers, which have no FSM)."""
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             known = await uow.customers.get(telegram_id)
         return known.language if known else None

@@ -75,7 +75,7 @@ class CatalogLookup:
         if uow is not None:
             info = await load_showtime(uow, showtime_id)
         else:
-            async with self._uow() as own:
+            async with self._uow().read_only() as own:
                 info = await load_showtime(own, showtime_id)
         if self.ttl_s > 0:
             self._showtimes[showtime_id] = (now + self.ttl_s, info)
@@ -92,7 +92,7 @@ class CatalogLookup:
         if uow is not None:
             types = await uow.ticket_types.list()
         else:
-            async with self._uow() as own:
+            async with self._uow().read_only() as own:
                 types = await own.ticket_types.list()
         if self.ttl_s > 0:
             self._ticket_types = (now + self.ttl_s, list(types))

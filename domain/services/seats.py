@@ -60,7 +60,7 @@ class SeatService:
             raise InvalidSeats(
                 f"at most {self.d.policy.max_seats} seats a booking", max=self.d.policy.max_seats
             )
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             sold = await uow.bookings.sold_seats(showtime_id)
         taken = [c for c in wanted if c in sold]
         if taken:
@@ -101,7 +101,7 @@ class SeatService:
             raise InvalidSeats(f"between 1 and {self.d.policy.max_seats} seats", max=self.d.policy.max_seats)
         hall = await self._hall_on_sale(showtime_id)
         excluded: set[str] = set()
-        async with self.d.uow() as uow:
+        async with self.d.uow().read_only() as uow:
             sold = await uow.bookings.sold_seats(showtime_id)
         for _ in range(self.BEST_ATTEMPTS):
             # Sold seats, then holders right before holding: the freshest view of
@@ -127,7 +127,7 @@ class SeatService:
                 continue
             # A booking can only commit seats its owner holds, so once our hold
             # stands, any booking of these seats has committed: this read sees it.
-            async with self.d.uow() as uow:
+            async with self.d.uow().read_only() as uow:
                 sold = await uow.bookings.sold_seats(showtime_id)
             clash = [code for code in choice if code in sold]
             if clash:

@@ -10,7 +10,7 @@ import math
 import time
 from typing import Callable, Sequence
 
-from domain.holds import HoldResult
+from domain.holds import HoldResult, LiveHold
 from infrastructure.holds._validate import check_owner, check_ttl, unique_seats
 
 # Showtimes nobody touches again would keep their expired holds forever; a
@@ -109,6 +109,13 @@ class MemoryHoldStore:
     async def holders(self, showtime_id: int) -> dict[str, str]:
         held = self._live(showtime_id, self._now_ms())
         result = {seat: o for seat, (o, _) in held.items()}
+        self._forget_if_empty(showtime_id)
+        return result
+
+    async def live(self, showtime_id: int) -> dict[str, LiveHold]:
+        now = self._now_ms()
+        held = self._live(showtime_id, now)
+        result = {seat: LiveHold(o, expiry - now) for seat, (o, expiry) in held.items()}
         self._forget_if_empty(showtime_id)
         return result
 

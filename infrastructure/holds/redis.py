@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from redis.asyncio import Redis
 
-from domain.holds import HoldResult
+from domain.holds import HoldResult, LiveHold
 from infrastructure.holds._validate import check_owner, check_ttl, unique_seats
 
 # Shared prologue. `now` is Redis server time in ms. A value is ours when it
@@ -241,6 +241,9 @@ class RedisHoldStore:
 
     async def holders(self, showtime_id: int) -> dict[str, str]:
         return {seat: owner for seat, owner, _ in await self._live_holds(showtime_id)}
+
+    async def live(self, showtime_id: int) -> dict[str, LiveHold]:
+        return {seat: LiveHold(owner, left) for seat, owner, left in await self._live_holds(showtime_id)}
 
     async def owned(self, showtime_id: int, owner: str) -> dict[str, int]:
         check_owner(owner)

@@ -17,9 +17,15 @@ log = logging.getLogger(__name__)
 
 
 class Translator:
+    # Formatted texts kept, by locale, id and arguments: a seat map formats the
+    # same dozen texts on every click, and fluent's formatting is pure Python.
+    # The bundles never change after loading, so a text never goes stale.
+    CACHE_SIZE = 4096
+
     def __init__(self, locales_dir: Path = LOCALES_DIR, default: str = "en") -> None:
         self.default = default
         self._bundles: dict[str, FluentBundle] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
         for folder in sorted(p for p in locales_dir.iterdir() if p.is_dir()):
             # No Unicode isolation marks: Telegram shows them as stray characters.
             bundle = FluentBundle([folder.name], use_isolating=False)
@@ -48,6 +54,20 @@ class Translator:
         return set(self._bundles[locale]._messages)  # noqa: SLF001 - no public listing
 
     def get(self, locale: str, key: str, **args: Any) -> str:
+        # The type too: True == 1 but formats otherwise.
+        cache_key = (locale, key, *((name, type(value), value) for name, value in sorted(args.items())))
+        try:
+            text = self._texts.get(cache_key)
+        except TypeError:  # an argument that cannot be a key: format every time
+            return self._format(locale, key, args)
+        if text is None:
+            text = self._format(locale, key, args)
+            if len(self._texts) >= self.CACHE_SIZE:
+                self._texts.clear()
+            self._texts[cache_key] = text
+        return text
+
+    def _format(self, locale: str, key: str, args: dict[str, Any]) -> str:
         bundle = self._bundles.get(locale) or self._bundles[self.default]
         if not bundle.has_message(key):
             bundle = self._bundles[self.default]

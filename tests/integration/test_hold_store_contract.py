@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from redis.asyncio import Redis
 
-from domain.holds import HoldResult, HoldStore
+from domain.holds import HoldResult, HoldStore, LiveHold
 from infrastructure.holds.memory import MemoryHoldStore
 from infrastructure.holds.redis import RedisHoldStore
 from tests.services import connect_test_redis
@@ -361,6 +361,7 @@ async def test_redis_store_works_with_decoded_responses() -> None:
         )
         assert await store.holders(ST) == {"A1": "alice"}
         assert set(await store.owned(ST, "alice")) == {"A1"}
+        assert set(await store.live(ST)) == {"A1"}
     finally:
         await client.aclose()
 
@@ -375,3 +376,21 @@ async def test_owned_lists_only_the_owners_live_seats(h: Harness) -> None:
     assert set(owned) == {"A1", "A2"} and all(0 < left <= LONG_MS for left in owned.values())
     assert set(await h.store.owned(ST, "al")) == {"B1"}
     assert await h.store.owned(ST + 1, "alice") == {}
+
+
+async def test_live_lists_every_live_hold_with_owner_and_remaining_time(h: Harness) -> None:
+    await h.store.hold(ST, ["A1", "A2"], "alice", LONG_MS)
+    await h.store.hold(ST, ["B1"], "al", LONG_MS)
+    await h.store.hold(ST, ["C1"], "bob", SHORT_MS)
+    await h.elapse(PAST_SHORT)
+
+    live = await h.store.live(ST)
+
+    assert {seat: hold.owner for seat, hold in live.items()} == {"A1": "alice", "A2": "alice", "B1": "al"}
+    assert all(isinstance(hold, LiveHold) and 0 < hold.remaining_ms <= LONG_MS for hold in live.values())
+    # What holders and owned tell, in one call.
+    assert {seat: hold.owner for seat, hold in live.items()} == await h.store.holders(ST)
+    assert set(await h.store.owned(ST, "alice")) == {s for s, hold in live.items() if hold.owner == "alice"}
+    assert await h.store.live(ST + 1) == {}
+    await h.store.release_all(ST, "alice")
+    assert set(await h.store.live(ST)) == {"B1"}

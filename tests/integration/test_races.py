@@ -8,6 +8,7 @@ import random
 from collections import Counter
 
 import pytest
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy import select
 
 from domain.customer import Customer
@@ -89,7 +90,13 @@ async def pg_uow_factory(postgres_url):
 
 async def test_200_customers_race_on_postgres_and_redis(pg_uow_factory):
     cinema = await seed_cinema(pg_uow_factory)
-    redis = await connect_test_redis()
+    flushed = await connect_test_redis()
+    # As the bot builds it (bot/container.py): 200 customers at once may want
+    # more than the pool's 100 connections, and then wait for one.
+    redis = Redis.from_pool(
+        BlockingConnectionPool(max_connections=100, timeout=20, **flushed.connection_pool.connection_kwargs)
+    )
+    await flushed.aclose()
     try:
         deps = Deps(pg_uow_factory, RedisHoldStore(redis), FakeClock(NOW))
         wishes = _wishes(cinema.hall, CUSTOMERS, seed=7)

@@ -152,3 +152,41 @@ async def test_promo_counters(uow_factory):
         stored = await uow.promos.get_by_code("ONCE")
         assert (stored.uses, stored.max_uses) == (2, 10)
         assert await uow.promos.customer_uses(promo.id, 1) == 0
+
+
+async def test_register_adds_a_customer_then_only_refreshes_the_name(uow_factory):
+    async with uow_factory() as uow:
+        first = await uow.customers.register(Customer(7, "Ann", "ru", False, NOW))
+        await uow.commit()
+    assert (first.name, first.language, first.announcements, first.reminders) == ("Ann", "ru", False, True)
+    assert first.created_at == NOW
+    async with uow_factory() as uow:  # what the customer chose since
+        await uow.customers.upsert(Customer(7, "Ann", "en", True, NOW))
+        assert await uow.reminders.set_enabled(7, False)
+        await uow.commit()
+    async with uow_factory() as uow:  # a later /start in another language
+        again = await uow.customers.register(Customer(7, "Ann B", "de", False, NOW + timedelta(days=1)))
+        await uow.commit()
+    assert again == Customer(7, "Ann B", "en", True, NOW, reminders=False)
+    async with uow_factory() as uow:
+        assert await uow.customers.get(7) == again
+
+
+async def test_a_read_only_unit_of_work_reads_what_is_committed_and_cannot_commit(uow_factory):
+    cinema = await seed_cinema(uow_factory)
+    async with uow_factory() as uow:
+        await _customer(uow, 1)
+        await uow.bookings.add(_booking(cinema, 1, ["B-1"]))
+        async with uow_factory().read_only() as reader:  # not committed yet: not seen
+            assert await reader.bookings.sold_seats(cinema.show.id) == {}
+        await uow.commit()
+    async with uow_factory().read_only() as reader:
+        assert await reader.bookings.sold_seats(cinema.show.id) == {"B-1": 1}
+        assert (await reader.customers.get(1)).name == "c1"
+        with pytest.raises(RuntimeError):
+            await reader.commit()
+    # The pool's connections go back usable, with transactions again.
+    async with uow_factory() as uow:
+        await _customer(uow, 2)
+    async with uow_factory() as uow:
+        assert await uow.customers.get(2) is None

@@ -67,3 +67,17 @@ def test_command_descriptions_fit_telegram(translator):
     for locale in translator.locales:
         for command in ("start", "mybookings", "language", "help", "cancel"):
             assert 1 <= len(translator.get(locale, f"command-{command}")) <= 256
+
+
+def test_texts_are_formatted_once_per_locale_key_and_arguments():
+    translator = Translator()
+    first = translator.get("en", "seat-taken", seat="F-3")
+    assert translator.get("en", "seat-taken", seat="F-3") is first  # kept
+    assert translator.get("en", "seat-taken", seat="F-4") == first.replace("F-3", "F-4")
+    assert translator.get("ru", "seat-taken", seat="F-3") != first
+    # Arguments that cannot be a key are formatted every time.
+    assert translator.get("en", "seat-taken", seat=["F-3"]) != ""
+    translator.CACHE_SIZE = 2
+    for seat in ("A-1", "A-2", "A-3"):
+        assert seat in translator.get("en", "seat-taken", seat=seat)
+    assert len(translator._texts) <= 2  # noqa: SLF001 - bounded
