@@ -14,11 +14,12 @@ from sqlalchemy import text
 from bench._invoices_render import percentile
 from infrastructure.db.engine import create_engine
 
+# The worker records "stored" and "sent" in one transaction after the document
+# went out (domain/services/invoice_delivery.py), so "stored" is no phase of its own.
 PHASES = (
     ("queued -> issued (queue, pickup, issue transaction)", "queued", "issued"),
-    ("issued -> stored (commit, reload, render, S3 put)", "issued", "stored"),
-    ("stored -> document (mark stored, sendDocument upload)", "stored", "document"),
-    ("document -> sent (Bot API answer, mark sent)", "document", "sent"),
+    ("issued -> document (commit, reload, render, S3 put, sendDocument upload)", "issued", "document"),
+    ("document -> sent (Bot API answer, mark stored and sent)", "document", "sent"),
     ("sent -> done (commit, outbox done)", "sent", "done"),
 )
 
