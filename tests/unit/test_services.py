@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from domain.money import Money
 from domain.promo import PromoRefusal
 from domain.seatmap import SeatState
 from domain.services.bookings import PaymentOutcome
+from domain.services.seats import SeatService
 from tests.unit.world import ANN, BOB, World
 
 async def test_now_showing_and_days_in_the_cinema_zone(w: World):
@@ -218,3 +220,34 @@ async def test_unpaid_cancel_needs_no_refund_and_my_bookings_split(w: World):
     assert (await w.bookings.get_for_customer(paid.id, ANN.telegram_id)).movie.title == "Dune"
     with pytest.raises(NotFound):
         await w.bookings.get_for_customer(paid.id, BOB.telegram_id)
+
+
+class SaleDuringHold:
+    """A hold store where, just before our hold is written, another customer's
+    booking of one of the chosen seats commits (they held it, checked out, and
+    their hold was released): the race the re-check after holding exists for."""
+
+    def __init__(self, w: World, seat: str) -> None:
+        self.w, self.seat, self.sold = w, seat, False
+
+    def __getattr__(self, name):  # everything else as the memory store does it
+        return getattr(self.w.holds, name)
+
+    async def hold(self, showtime_id, seats, owner, ttl_ms):
+        if not self.sold and self.seat in seats:
+            self.sold = True
+            await self.w.seats.hold(showtime_id, [self.seat], "bob")
+            await self.w.checkout.checkout(showtime_id, "bob", BOB)
+        return await self.w.holds.hold(showtime_id, seats, owner, ttl_ms)
+
+
+async def test_best_seats_let_go_of_a_seat_sold_while_choosing(w: World):
+    first = await w.seats.hold_best(w.show.id, 2, "probe")  # what "best 2" picks on an empty hall
+    await w.seats.release_all(w.show.id, "probe")
+    racing = SaleDuringHold(w, first.seats[0])
+    service = SeatService(dataclasses.replace(w.deps, holds=racing))
+    chosen = await service.hold_best(w.show.id, 2, "ann")
+    assert racing.sold and first.seats[0] not in chosen.seats and len(chosen.seats) == 2
+    holders = await w.holds.holders(w.show.id)
+    assert holders.get(first.seats[0]) is None  # our hold on the sold seat was let go
+    assert {code for code, owner in holders.items() if owner == "ann"} == set(chosen.seats)
