@@ -24,3 +24,5 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     # Alembic announces each of its plugins at INFO; only the migrations matter.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # fontTools narrates every table it prunes when the PDF fonts are prepared.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
