@@ -27,7 +27,11 @@ class Cinema:
     show: Showtime
 
 
-async def seed_cinema(uow_factory: UnitOfWorkFactory, rows: int = 10, row: str = "ssss_ssssssss_ssss") -> Cinema:
+async def seed_cinema(
+    uow_factory: UnitOfWorkFactory, rows: int = 10, row: str = "ssss_ssssssss_ssss", starts_at: datetime | None = None
+) -> Cinema:
+    """``starts_at``: the show's start; a day after NOW by default. Tests on the
+    real clock pass a time from today, or the show would be past some day."""
     labels = [chr(ord("A") + i) for i in range(rows)]
     async with uow_factory() as uow:
         movie = await uow.movies.add(
@@ -38,9 +42,16 @@ async def seed_cinema(uow_factory: UnitOfWorkFactory, rows: int = 10, row: str =
             Hall(None, "h1", "Saal 1", tuple(RowSpec(label, row) for label in labels), frozenset({"A-1"}))
         )
         show = await uow.showtimes.add(
-            Showtime(None, "dune-1", movie.id, hall.id, NOW + timedelta(days=1), dict(PRICES), "IMAX", "en", "de", 15)
+            Showtime(
+                None, "dune-1", movie.id, hall.id, starts_at or NOW + timedelta(days=1), dict(PRICES), "IMAX", "en", "de", 15
+            )
         )
         await uow.ticket_types.upsert(TicketType("adult", "Adult"))
         await uow.ticket_types.upsert(TicketType("student", "Student", PriceRule.MINUS, 200, 1, True))
         await uow.commit()
     return Cinema(movie, hall, show)
+
+
+def tomorrow() -> datetime:
+    """A start a day from the real now, for tests whose services use the system clock."""
+    return datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)

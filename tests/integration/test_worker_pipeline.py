@@ -28,7 +28,7 @@ from infrastructure.tasks.broker import QUEUE, RetryPolicy, build_broker
 from playground.client import PlaygroundClient
 from playground.telegram.app import create_telegram_app, serve
 from tests.e2e.conftest import settings_for
-from tests.integration.seed import seed_cinema
+from tests.integration.seed import seed_cinema, tomorrow
 from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY
 
 pytestmark = pytest.mark.usefixtures("aws_env")
@@ -89,7 +89,7 @@ async def _customer(chat: PlaygroundClient, name: str, language: str = "en") -> 
 
 async def _pay(container, customer_id: int) -> int:
     deps = container.deps
-    cinema = await seed_cinema(deps.uow)
+    cinema = await seed_cinema(deps.uow, starts_at=tomorrow())
     owner = f"tg{customer_id}"
     await SeatService(deps).hold(cinema.show.id, ["E-5", "E-6"], owner)
     booking = await CheckoutService(deps).checkout(cinema.show.id, owner, Customer(customer_id, "Анна", "ru"))

@@ -23,7 +23,7 @@ from infrastructure.db.models import BookingRow
 from playground.client import PlaygroundClient
 from playground.telegram.app import create_telegram_app, serve
 from tests.e2e.conftest import TOKEN, settings_for
-from tests.integration.seed import seed_cinema
+from tests.integration.seed import seed_cinema, tomorrow
 from tests.services import REDIS_URL, connect_test_redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ async def test_two_worker_processes_share_the_queue_and_one_scheduler(sqlite_url
         jobs = WorkerApp(settings)  # this process queues, like a bot replica
         container = build_container(settings, jobs=jobs.queue)
         deps = container.deps
-        cinema = await seed_cinema(deps.uow)
+        cinema = await seed_cinema(deps.uow, starts_at=tomorrow())
         # Bob's booking is already overdue: the scheduler's first expiry run ends it.
         await SeatService(deps).hold(cinema.show.id, ["B-2"], "tgbob")
         overdue = await CheckoutService(deps).checkout(cinema.show.id, "tgbob", Customer(bob["id"], "Bob"))
