@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Sequence
 
-from dramatiq import Broker, Worker
+from dramatiq import Broker, Middleware, Worker
 from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.middleware import AsyncIO
 
 from bot.container import Container, build_container
 from bot.settings import Settings
@@ -106,6 +107,24 @@ class JobContext:
         await self.container.close()
 
 
+class _CloseJobContext(Middleware):
+    """Closes the jobs' connections once the worker's threads have finished their
+    jobs, on the jobs' own loop, before the AsyncIO middleware stops that loop."""
+
+    def __init__(self, app: WorkerApp) -> None:
+        self.app = app
+
+    def after_worker_shutdown(self, broker: Broker, worker: Worker) -> None:
+        context, self.app._context = self.app._context, None
+        loop_thread = get_event_loop_thread()
+        if context is None or loop_thread is None:
+            return
+        try:
+            loop_thread.run_coroutine(context.close())
+        except Exception:  # noqa: BLE001 - closing is best effort at shutdown
+            log.warning("could not close the worker's connections cleanly")
+
+
 class WorkerApp:
     """Actors on a broker, and what they run. Built in every process that queues
     jobs (the bot) or runs them (the worker)."""
@@ -115,6 +134,7 @@ class WorkerApp:
         self._storage = storage  # tests put a failing storage in
         self.broker = broker or build_broker(settings.redis_url)
         self.actors = declare_actors(self.broker, self.run)
+        self.broker.add_middleware(_CloseJobContext(self), before=AsyncIO)
         self.queue = DramatiqJobQueue(self.actors)
         self._context: JobContext | None = None
         self._building: asyncio.Lock | None = None
@@ -176,15 +196,10 @@ class WorkerApp:
         return self._worker
 
     def stop(self) -> None:
-        """Stop consuming; close what the jobs opened, on their own loop."""
+        """Stop consuming and let running jobs finish; their connections are then
+        closed (_CloseJobContext)."""
         if self._worker is None:
             return
-        context, self._context = self._context, None
-        if context is not None:
-            try:
-                get_event_loop_thread().run_coroutine(context.close())  # type: ignore[union-attr]
-            except Exception:  # noqa: BLE001 - closing is best effort at shutdown
-                log.warning("could not close the worker's connections cleanly")
         stop_worker(self.broker, self._worker)
         self._worker = None
 
