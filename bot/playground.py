@@ -52,7 +52,9 @@ def playground_app(settings: Settings) -> web.Application:
     from playground.telegram.app import create_telegram_app
 
     public = settings.public_url.rstrip("/")
-    app = create_telegram_app(tokens=[settings.bot_token])
+    # Beside the SQLite default (./var), so the web chat keeps its chats as the bot
+    # keeps its bookings.
+    app = create_telegram_app(tokens=[settings.bot_token], state_path=Path("var/playground/state.json"))
     setup_stripe(
         app,
         StripeSandbox(

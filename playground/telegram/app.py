@@ -6,20 +6,26 @@
 way) and `setup_webchat(app)` the web chat, separately so that a host app may keep
 its own `/`. The app also works as a sub-app under a prefix (then the Bot API base
 URL includes the prefix).
+
+With `state_path`, the Telegram side (users, chats, messages, files, bots) is
+loaded from that file at start and saved to it after changes (autosave.py).
 """
 
 from __future__ import annotations
 
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import AsyncIterator, Iterable
 
 from aiohttp import web
 
+from playground.telegram.autosave import AutoSaver, setup_autosave
 from playground.telegram.botapi import BotApi
 from playground.telegram.control import ControlApi
 from playground.telegram.limits import Clock, Limits
 from playground.telegram.state import DEFAULT_BOT_USERNAME, TelegramServer
+from playground.telegram.statefile import StateFile
 from playground.telegram.web import setup_webchat
 from playground.telegram.webhook import WebhookDelivery
 
@@ -39,6 +45,12 @@ def setup_telegram(app: web.Application, server: TelegramServer) -> TelegramServ
     for method, path, handler in control.routes():
         app.router.add_route(method, path, handler)
 
+    async def on_startup(_: web.Application) -> None:
+        # Webhooks restored from a state file deliver again without a new setWebhook.
+        for bot in server.bots.values():
+            if bot.webhook is not None:
+                delivery.changed(bot)
+
     async def on_shutdown(_: web.Application) -> None:
         # Long polls and sockets would hold the server's graceful stop for a minute.
         server.close()
@@ -48,6 +60,7 @@ def setup_telegram(app: web.Application, server: TelegramServer) -> TelegramServ
         await delivery.stop()
         await server.aclose()
 
+    app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
     app.on_cleanup.append(on_cleanup)
     app[SERVER_KEY] = server
@@ -60,14 +73,29 @@ def create_telegram_app(
     clock: Clock = time.monotonic,
     limits: Limits | None = None,
     bot_username: str = DEFAULT_BOT_USERNAME,
+    state_path: Path | None = None,
+    save_interval: float = 1.0,
 ) -> web.Application:
     """A standalone Bot API server app with the web chat at `/`; its state is
-    `app[SERVER_KEY]`."""
+    `app[SERVER_KEY]`.
+
+    Without `state_path` everything lives in memory. With it, the saved state is
+    loaded now (a bad file is moved aside and the server starts empty) and saved
+    at most every `save_interval` seconds after changes, and at shutdown.
+    """
     limits = limits or Limits()
     # Multipart uploads are read with their own limit; this covers JSON and forms.
     app = web.Application(client_max_size=4 * 1024 * 1024)
-    server = TelegramServer(tokens=tokens, clock=clock, limits=limits, bot_username=bot_username)
-    setup_telegram(app, server)
+
+    def make_server() -> TelegramServer:
+        return TelegramServer(tokens=tokens, clock=clock, limits=limits, bot_username=bot_username)
+
+    if state_path is None:
+        setup_telegram(app, make_server())
+    else:
+        state_file = StateFile(state_path)
+        server = setup_telegram(app, state_file.load(make_server))
+        setup_autosave(app, AutoSaver(server, state_file, interval=save_interval))
     setup_webchat(app)
     return app
 

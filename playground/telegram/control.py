@@ -217,6 +217,7 @@ class ControlApi:
             bot.first_name = str(body["first_name"])
         if "privacy_mode" in body:
             bot.privacy_mode = _flag(body["privacy_mode"])
+        self.server.changed()
 
     async def pending_updates(self, request: web.Request) -> web.Response:
         bot = self._bot(bot_id=request.match_info["bot_id"])

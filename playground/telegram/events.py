@@ -55,10 +55,12 @@ EventFilter = Callable[[Event], bool]
 class EventLog:
     """Everything that changes what a user sees, numbered from 1 in order."""
 
-    def __init__(self, is_closing: Callable[[], bool]) -> None:
+    def __init__(self, is_closing: Callable[[], bool],
+                 on_add: Callable[[], None] = lambda: None) -> None:
         self._events: list[Event] = []
         self._signal = Signal()
         self._is_closing = is_closing
+        self._on_add = on_add
 
     @property
     def last_seq(self) -> int:
@@ -69,6 +71,7 @@ class EventLog:
         event = Event(len(self._events) + 1, type_, time.time(), chat_id, bot_id, data)
         self._events.append(event)
         self._signal.fire()
+        self._on_add()
         return event
 
     def after(self, seq: int, accept: EventFilter | None = None) -> list[Event]:

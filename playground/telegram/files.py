@@ -1,8 +1,11 @@
-"""Uploaded files: kept in memory, addressed by file_id and by file_path."""
+"""Uploaded files: kept in memory, addressed by file_id and by file_path.
+
+With a state file (see statefile.py) each file's bytes are also written once to
+disk, named by its file_unique_id, and read back on restart.
+"""
 
 from __future__ import annotations
 
-import itertools
 import mimetypes
 import secrets
 import struct
@@ -60,13 +63,15 @@ class FileStore:
     def __init__(self) -> None:
         self._by_id: dict[str, StoredFile] = {}
         self._by_path: dict[str, StoredFile] = {}
-        self._numbers = itertools.count(1)
+        # Numbers name file paths; a restored store continues after the saved one.
+        self.next_number = 1
 
     def add(
         self, kind: str, data: bytes, *, file_name: str | None, mime_type: str | None,
         width: int | None = None, height: int | None = None,
     ) -> StoredFile:
-        number = next(self._numbers)
+        number = self.next_number
+        self.next_number += 1
         # Real file_ids are opaque base64; the prefix mimics Telegram's per-type ones.
         prefix = "AgAC" if kind == "photo" else "BQAC"
         extension = _extension(file_name, mime_type, kind)
@@ -82,9 +87,16 @@ class FileStore:
             width=width,
             height=height,
         )
+        self.restore(stored)
+        return stored
+
+    def restore(self, stored: StoredFile) -> None:
+        """Put back a file saved before a restart, under its old file_id and path."""
         self._by_id[stored.file_id] = stored
         self._by_path[stored.file_path] = stored
-        return stored
+
+    def all(self) -> list[StoredFile]:
+        return list(self._by_id.values())
 
     def by_id(self, file_id: str) -> StoredFile | None:
         return self._by_id.get(file_id)

@@ -67,12 +67,16 @@ class TelegramServer:
         self.files = FileStore()
         self.flood = FloodControl(clock)
         self.closing = False
-        self.events = EventLog(lambda: self.closing)
-        self._next_user_id = 100_000_001
-        self._next_group_id = 1
+        # Every event is a change a user can see, so it is also one worth saving.
+        self.events = EventLog(lambda: self.closing, on_add=self.changed)
+        # Id counters: saved with the state, so ids are never given out twice.
+        self.next_user_id = 100_000_001
+        self.next_group_id = 1
         self._http: aiohttp.ClientSession | None = None
         # Called when a bot's webhook is set or removed (the delivery loop listens).
         self.on_webhook_change: Callable[[BotAccount], None] = lambda bot: None
+        # Called after any change to what a state file keeps (autosave.py listens).
+        self.on_change: Callable[[], None] = lambda: None
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -97,6 +101,11 @@ class TelegramServer:
 
     def now(self) -> int:
         return int(self.wall_clock())
+
+    def changed(self) -> None:
+        """Something a state file keeps changed. Events, queued updates and Bot API
+        calls report themselves; other changes (bot settings) call this directly."""
+        self.on_change()
 
     # --- bots ------------------------------------------------------------------
 
@@ -142,10 +151,10 @@ class TelegramServer:
         if not first_name:
             raise ControlError(400, "first_name is required")
         if user_id is None:
-            while self._next_user_id in self.users or self._next_user_id in self.bots:
-                self._next_user_id += 1
-            user_id = self._next_user_id
-            self._next_user_id += 1
+            while self.next_user_id in self.users or self.next_user_id in self.bots:
+                self.next_user_id += 1
+            user_id = self.next_user_id
+            self.next_user_id += 1
         if user_id <= 0 or user_id in self.users or user_id in self.bots:
             raise ControlError(409, f"user id {user_id} is taken or invalid")
         if username and any(u.username == username for u in self.users.values()):
@@ -171,8 +180,8 @@ class TelegramServer:
             raise ControlError(400, "type must be group or supergroup")
         for user_id in member_ids:
             self.user(user_id)
-        number = self._next_group_id
-        self._next_group_id += 1
+        number = self.next_group_id
+        self.next_group_id += 1
         chat_id = -(1_001_000_000_000 + number) if chat_type == "supergroup" else -(4_000_000 + number)
         admins = set(admin_ids) & set(member_ids)
         group = GroupChat(chat_id, chat_type, title, member_ids[0] if member_ids else None,
@@ -372,6 +381,7 @@ class TelegramServer:
         """Queue an update unless the bot's allowed_updates filters it out."""
         if not bot.wants(type_):
             return None
+        self.changed()  # the next update_id must survive a restart
         return self.queue(bot).push(type_, payload, chat_key).update_id
 
     # --- bookkeeping -------------------------------------------------------------
@@ -386,6 +396,9 @@ class TelegramServer:
             retry_after=error.retry_after if error else None, via=via,
         )
         self.calls.append(call)
+        # Reads ("get…") change nothing; anything else may (commands, webhooks, …).
+        if error is None and not method.startswith("get"):
+            self.changed()
         return call
 
     def store_file(self, kind: str, data: bytes, *, file_name: str | None,

@@ -1,7 +1,7 @@
 """`cinebooker playground` as a newcomer runs it: one process, the web chat's Bot
 API, the Stripe sandbox, the bot in webhook mode, the worker in process. A
 customer books and pays; the PDF invoice arrives; Ctrl-C stops it cleanly and a
-restart keeps the booking."""
+restart keeps the booking, and the web chat's users, transcripts and files."""
 
 from __future__ import annotations
 
@@ -121,11 +121,23 @@ async def test_book_pay_get_the_invoice_stop_and_restart(tmp_path):
     assert (tmp_path / "var" / "cinebooker.db").exists()
     assert list((tmp_path / "var" / "storage" / "invoices").rglob("*.pdf"))
 
+    # The web chat's side is kept too: users, transcripts and files.
+    assert (tmp_path / "var" / "playground" / "state.json").is_file()
+
     async with playground_process(tmp_path, port) as again:
         assert "Loaded the sample cinema" not in "".join(again.lines)  # kept, not loaded twice
         async with PlaygroundClient(chat_url) as chat:
-            ann = await chat.create_user("Ann", language_code="en", user_id=ann["id"])
+            assert [u["first_name"] for u in await chat.users()] == ["Ann", "Bob"]
+            kept = await chat.transcript(ann["id"])
+            assert any("Payment received: booking #1 is paid" in (m["text"] or "") for m in kept)
+            documents = [m for m in kept if m.get("document")]
+            assert [m["message_id"] for m in documents][:1] == [invoice["message_id"]]
+            assert documents[0]["document"]["file_name"] == invoice["document"]["file_name"]
+            again_pdf = PdfReader(io.BytesIO(await chat.download(documents[0]["document"])))
+            assert "CB-" in again_pdf.pages[0].extract_text()
             await chat.send_text(ann["id"], "/mybookings", user_id=ann["id"])
             mine = await chat.wait_for_text(ann["id"], "upcoming bookings", timeout=15)
             assert any("#1" in b["text"] for b in buttons(mine))
+            # Message ids go on after the kept ones: the bot may still edit those.
+            assert mine["message_id"] > max(m["message_id"] for m in kept)
         assert await again.interrupt() == 0

@@ -23,6 +23,7 @@ def _set_allowed_updates(call: Call) -> None:
     if not isinstance(allowed, list):
         raise bad_request("can't parse allowed_updates JSON object")
     call.bot.allowed_updates = frozenset(str(a) for a in allowed) if allowed else None
+    call.server.changed()  # getUpdates is a read otherwise, so say it
 
 
 async def get_updates(call: Call) -> list[dict[str, Any]]:
