@@ -134,7 +134,9 @@ class WorkerApp:
         self._storage = storage  # tests put a failing storage in
         self.broker = broker or build_broker(settings.redis_url)
         self.actors = declare_actors(self.broker, self.run)
-        self.broker.add_middleware(_CloseJobContext(self), before=AsyncIO)
+        # "after" signals run in reverse order: listed after AsyncIO, this one runs
+        # while the event loop still does.
+        self.broker.add_middleware(_CloseJobContext(self), after=AsyncIO)
         self.queue = DramatiqJobQueue(self.actors)
         self._context: JobContext | None = None
         self._building: asyncio.Lock | None = None

@@ -143,6 +143,18 @@ async def test_paid_booking_gets_its_invoice_in_the_chat(sqlite_url, moto_endpoi
         assert len(_documents(await chat.transcript(user["id"]))) == 1
 
 
+async def test_stopping_the_worker_closes_the_jobs_connections(sqlite_url, moto_endpoint):
+    async with pipeline(sqlite_url, moto_endpoint) as p:
+        chat: PlaygroundClient = p["chat"]
+        user = await _customer(chat, "Ann")
+        await _pay(p["container"], user["id"])
+        await chat.wait_for_message(user["id"], lambda m: m.get("document"), timeout=20)
+        context = await p["app"].context()  # built by the worker's loop for the job above
+    # aiogram keeps its HTTP session private; a closed one is what a clean stop means.
+    http = context.bot.session._session
+    assert http is not None and http.closed
+
+
 async def test_a_crash_after_the_upload_is_retried_into_one_invoice_and_one_document(sqlite_url, moto_endpoint):
     async with pipeline(sqlite_url, moto_endpoint, failing=True) as p:
         chat: PlaygroundClient = p["chat"]
