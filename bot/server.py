@@ -75,7 +75,7 @@ def build_app(container: Container, runtime: TelegramRuntime | None = None, *, s
     health_routes(app, lambda: check_health(container), metrics.render)
     stripe_webhook_route(app, container.payments, settings.stripe_webhook_secret, runtime.payment_notices)
     paypal = container.payments.gateways[PaymentProvider.PAYPAL]
-    paypal_routes(app, container.payments, paypal, runtime.payment_notices, container.links.paid)  # type: ignore[arg-type]
+    paypal_routes(app, container.payments, paypal, runtime.payment_notices, container.links.paid, runtime.translator)  # type: ignore[arg-type]
 
     async def on_startup(_app: web.Application) -> None:
         await learn_username(runtime, container)

@@ -21,6 +21,7 @@ from domain.services.payments import PaymentService
 from handlers.payments import OnSettled
 from infrastructure.payments.paypal_gateway import PayPalGateway, WebhookRejected
 from handlers.http import read_body
+from infrastructure.i18n.fluent import Translator
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # PayPal events are a few KB
@@ -44,8 +45,19 @@ def _order_id(event_type: str, resource: Any) -> str | None:
     return ref if isinstance(ref, str) and _ORDER_ID.fullmatch(ref) else None
 
 
-def _page(status: int, title: str, text: str) -> web.Response:
+def _locale(request: web.Request, translator: Translator) -> str:
+    """The first of the browser's languages we have texts for (Accept-Language)."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in translator.locales:
+            return tag
+    return translator.default
+
+
+def _page(request: web.Request, translator: Translator, status: int, key: str) -> web.Response:
     # The buyer's browser shows this: short, plain, no markup to escape.
+    locale = _locale(request, translator)
+    title, text = translator.get(locale, f"{key}-title"), translator.get(locale, f"{key}-text")
     return web.Response(status=status, text=f"{title}\n\n{text}\n", content_type="text/plain", charset="utf-8")
 
 
@@ -55,6 +67,7 @@ def paypal_routes(
     gateway: PayPalGateway,
     on_settled: OnSettled,
     bot_link: Callable[[int], str],
+    translator: Translator,
 ) -> None:
     async def paypal_webhook(request: web.Request) -> web.Response:
         body = await read_body(request, MAX_BODY)
@@ -81,19 +94,15 @@ def paypal_routes(
     async def paypal_return(request: web.Request) -> web.StreamResponse:
         token = request.query.get("token", "")
         if not _ORDER_ID.fullmatch(token):
-            return _page(400, "Unknown payment", "This link does not belong to a CineBooker payment.")
+            return _page(request, translator, 400, "paypal-unknown")
         try:
             result = await payments.settle(PaymentProvider.PAYPAL, token)
         except PaymentProviderDown as exc:
             log.warning("paypal return for %s not settled yet: %s", token, exc)
-            return _page(
-                503, "PayPal did not answer",
-                "Please reload this page in a moment. Your payment is confirmed in the chat anyway once PayPal "
-                "tells us about it.",
-            )
+            return _page(request, translator, 503, "paypal-down")
         if result.booking_id is None:
             # Not one of our orders (or forged): settle() changed nothing.
-            return _page(400, "Unknown payment", "This link does not belong to a CineBooker payment.")
+            return _page(request, translator, 400, "paypal-unknown")
         await on_settled(result)
         raise web.HTTPFound(bot_link(result.booking_id))
 

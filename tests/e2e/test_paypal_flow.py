@@ -20,6 +20,7 @@ from domain.booking import BookingStatus
 from domain.payments import PaymentProvider, PaymentStatus
 from domain.services.payments import PaymentService, ReturnLinks, SettleOutcome, SettleResult
 from handlers.paypal import RETURN_PATH, WEBHOOK_PATH, paypal_routes
+from infrastructure.i18n.fluent import Translator
 from infrastructure.payments.paypal_gateway import PayPalGateway
 from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
@@ -69,7 +70,7 @@ async def test_pay_with_paypal_through_the_sandbox(playground, cinema_db):
         payments = PaymentService(container.deps, {PAYPAL: gateway}, ReturnLinks(links.paid, links.unpaid))
         spy = SeenDeliveries(gateway)
         shop = web.Application()
-        paypal_routes(shop, payments, spy, on_settled, links.paid)  # type: ignore[arg-type]
+        paypal_routes(shop, payments, spy, on_settled, links.paid, Translator())  # type: ignore[arg-type]
         await sandbox.add_paypal_webhook(shop_url + WEBHOOK_PATH, webhook_id=WEBHOOK_ID)
         await sandbox.set_delivery("paypal", duplicates=COPIES, retry_initial=0.1)
         try:
@@ -119,6 +120,10 @@ async def test_pay_with_paypal_through_the_sandbox(playground, cinema_db):
                     for token in ("", "<script>", "A" * 200, "5O190127TN364715T"):  # garbled, or not ours
                         async with http.get(shop_url + RETURN_PATH, params={"token": token}) as response:
                             assert response.status == 400 and "Unknown payment" in await response.text()
+                    async with http.get(  # in the browser's language, where we have it
+                        shop_url + RETURN_PATH, params={"token": "x"}, headers={"Accept-Language": "ru-RU,ru;q=0.9"}
+                    ) as response:
+                        assert response.status == 400 and "Неизвестный платёж" in await response.text()
                     await sandbox.set_outage("paypal", down=True)
                     async with http.get(approved["redirect_url"], allow_redirects=False) as response:
                         assert response.status == 503 and "reload" in await response.text()

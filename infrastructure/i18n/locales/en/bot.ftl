@@ -220,3 +220,9 @@ pdf-vat = VAT
 pdf-prices-include-vat = All prices include VAT.
 pdf-ticket-title = Ticket
 pdf-booking = Booking
+
+## The page a buyer sees when coming back from PayPal goes wrong
+paypal-unknown-title = Unknown payment
+paypal-unknown-text = This link does not belong to a CineBooker payment.
+paypal-down-title = PayPal did not answer
+paypal-down-text = Please reload this page in a moment. Your payment is confirmed in the chat anyway once PayPal tells us about it.

@@ -220,3 +220,9 @@ pdf-vat = НДС
 pdf-prices-include-vat = Все цены включают НДС.
 pdf-ticket-title = Билет
 pdf-booking = Бронь
+
+## The page a buyer sees when coming back from PayPal goes wrong
+paypal-unknown-title = Неизвестный платёж
+paypal-unknown-text = Эта ссылка не относится к платежу CineBooker.
+paypal-down-title = PayPal не ответил
+paypal-down-text = Обновите эту страницу через минуту. Оплата в любом случае подтвердится в чате, как только PayPal сообщит о ней.
