@@ -23,7 +23,7 @@ def reminders_router() -> Router:
 
 async def toggle_command(message: Message, reminders: ReminderService, t: Any) -> None:
     state = await reminders.toggle(message.from_user.id)
-    if state is None:  # never booked or started: nothing to remind of yet, but keep the wish
+    if state is None:  # not a customer yet: reminders are on by default
         state = True
     hours = reminders.policy.before.total_seconds() / 3600
     await message.answer(t("reminders-on", hours=f"{hours:g}") if state else t("reminders-off"))

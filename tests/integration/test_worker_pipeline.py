@@ -20,6 +20,7 @@ from bot.worker import WorkerApp
 from domain.customer import Customer
 from domain.invoices import InvoiceKind
 from domain.jobs import Jobs
+from handlers.jobs import REMINDERS_OFF
 from domain.services.bookings import BookingService
 from domain.services.checkout import CheckoutService
 from domain.services.seats import SeatService
@@ -53,7 +54,9 @@ class FailOnceAfterUpload:
 
 
 @asynccontextmanager
-async def pipeline(sqlite_url: str, moto_endpoint: str, failing: bool = False) -> AsyncIterator[dict]:
+async def pipeline(
+    sqlite_url: str, moto_endpoint: str, failing: bool = False, **extra: object
+) -> AsyncIterator[dict]:
     bucket = f"cb-invoices-{uuid.uuid4().hex[:12]}"
     async with serve(create_telegram_app()) as api_url, PlaygroundClient(api_url) as chat:
         settings = settings_for(
@@ -63,6 +66,7 @@ async def pipeline(sqlite_url: str, moto_endpoint: str, failing: bool = False) -
             s3_endpoint_url=moto_endpoint,
             s3_create_bucket=True,
             seller_vat_id="DE123456789",
+            **extra,
         )
         await chat.register_bot(settings.bot_token)
         storage = None
@@ -185,3 +189,20 @@ async def test_refund_brings_a_cancellation_invoice(sqlite_url, moto_endpoint):
         number = first["document"]["file_name"].removesuffix(".pdf")
         # The buyer wrote in Russian when booking: the invoice speaks Russian.
         assert number in text and "Сторнирующий счёт" in text and "-24.00 EUR" in text
+
+
+async def test_a_reminder_comes_once_with_a_way_to_turn_them_off(sqlite_url, moto_endpoint):
+    # A day's notice, so that tomorrow's show is due now.
+    async with pipeline(sqlite_url, moto_endpoint, reminder_minutes=24 * 60) as p:
+        chat: PlaygroundClient = p["chat"]
+        user = await _customer(chat, "Ann")
+        await _pay(p["container"], user["id"])
+        for _ in range(2):  # the scheduler's next tick finds it reminded already
+            await p["app"].queue.send(Jobs.SEND_REMINDERS, {})
+            await _drained(p["app"])
+        reminders = [m for m in await chat.transcript(user["id"]) if "⏰" in (m.get("text") or "")]
+        assert len(reminders) == 1
+        # The customer booked in Russian (see _pay): the reminder speaks Russian.
+        assert "Напоминание" in reminders[0]["text"] and "E-5, E-6" in reminders[0]["text"]
+        [[button]] = reminders[0]["reply_markup"]["inline_keyboard"]
+        assert button["callback_data"] == REMINDERS_OFF and "Больше не напоминать" in button["text"]
