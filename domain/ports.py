@@ -153,14 +153,16 @@ class InvoiceRepository(Protocol):
         given back by a rollback, and concurrent callers wait for each other."""
 
     async def add(self, invoice: Invoice, customer_id: int) -> Invoice: ...
-    async def get(self, invoice_id: int) -> Invoice | None: ...
     async def for_booking(self, booking_id: int, kind: InvoiceKind) -> Invoice | None: ...
-    async def delivery(self, invoice_id: int) -> InvoiceDelivery | None: ...
+    async def load(self, invoice_id: int) -> tuple[Invoice, InvoiceDelivery] | None:
+        """An invoice and where its delivery stands, from one read."""
+
+    async def of_booking(self, booking_id: int) -> list[tuple[Invoice, InvoiceDelivery]]:
+        """A booking's invoices (the invoice, then a cancellation) with their delivery."""
+
     async def mark_stored(self, invoice_id: int, key: str, at: datetime) -> None: ...
     async def mark_sent(self, invoice_id: int, file_id: str, message_id: int, at: datetime) -> bool:
         """Record the delivery unless one is recorded already."""
-
-    async def unsent(self, before: datetime, limit: int = 100) -> list[int]: ...
 
 
 class ReminderRepository(Protocol):

@@ -316,14 +316,16 @@ class FakeInvoices(_Repo):
         )
         return invoice
 
-    async def get(self, invoice_id: int):
-        return self.s.invoices.get(invoice_id)
-
     async def for_booking(self, booking_id: int, kind):
         return next((i for i in self.s.invoices.values() if i.booking_id == booking_id and i.kind is kind), None)
 
-    async def delivery(self, invoice_id: int):
-        return self.s.deliveries.get(invoice_id)
+    async def load(self, invoice_id: int):
+        if invoice_id not in self.s.invoices:
+            return None
+        return self.s.invoices[invoice_id], self.s.deliveries[invoice_id]
+
+    async def of_booking(self, booking_id: int):
+        return [(i, self.s.deliveries[i.id]) for i in self.s.invoices.values() if i.booking_id == booking_id]
 
     async def mark_stored(self, invoice_id: int, key: str, at: datetime) -> None:
         self.s.deliveries[invoice_id] = replace(self.s.deliveries[invoice_id], storage_key=key)
@@ -334,9 +336,6 @@ class FakeInvoices(_Repo):
             return False
         self.s.deliveries[invoice_id] = replace(delivery, telegram_file_id=file_id, sent_at=at)
         return True
-
-    async def unsent(self, before: datetime, limit: int = 100) -> list[int]:
-        return [d.invoice_id for d in self.s.deliveries.values() if d.sent_at is None and d.issued_at < before][:limit]
 
 
 class FakeReminders(_Repo):

@@ -49,10 +49,10 @@ class InvoiceDeliveryService:
 
     async def _load(self, invoice_id: int) -> tuple[InvoiceDelivery, Invoice, list[Ticket]]:
         async with self.d.uow() as uow:
-            delivery = await uow.invoices.delivery(invoice_id)
-            invoice = await uow.invoices.get(invoice_id)
-            if delivery is None or invoice is None:
+            loaded = await uow.invoices.load(invoice_id)
+            if loaded is None:
                 raise NotFound(f"invoice {invoice_id}", kind="invoice")
+            invoice, delivery = loaded
             tickets = await uow.tickets.for_booking(invoice.booking_id) if invoice.kind is InvoiceKind.INVOICE else []
         return delivery, invoice, tickets
 
@@ -109,11 +109,9 @@ class InvoiceDeliveryService:
             booking = await uow.bookings.get(booking_id)
             if booking is None or booking.customer_id != customer_id:
                 raise NotFound(f"booking {booking_id}", kind="booking")
-            found = [await uow.invoices.for_booking(booking_id, kind) for kind in InvoiceKind]
-            invoices = [i for i in found if i is not None and i.id is not None]
-            deliveries = [await uow.invoices.delivery(i.id) for i in invoices]  # type: ignore[arg-type]
-        for invoice, delivery in zip(invoices, deliveries):
-            if delivery is not None and delivery.telegram_file_id is not None:
+            invoices = await uow.invoices.of_booking(booking_id)
+        for invoice, delivery in invoices:
+            if delivery.telegram_file_id is not None:
                 await self.sender.send_document(
                     customer_id,
                     filename=f"{invoice.number}.pdf",
@@ -121,5 +119,5 @@ class InvoiceDeliveryService:
                     file_id=delivery.telegram_file_id,
                 )
             else:
-                await self.deliver(invoice.id)  # type: ignore[arg-type]
+                await self.deliver(delivery.invoice_id)
         return len(invoices)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -52,34 +52,26 @@ class SqlInvoices:
             raise AlreadyExists(f"{invoice.kind} of booking {invoice.booking_id}", booking=invoice.booking_id) from exc
         return invoice_from_row(row)
 
-    async def _row(self, **where: Any) -> InvoiceRow | None:
-        return await self.session.scalar(
-            select(InvoiceRow).filter_by(**where).execution_options(populate_existing=True)
-        )
-
-    async def get(self, invoice_id: int) -> Invoice | None:
-        row = await self._row(id=invoice_id)
-        return invoice_from_row(row) if row else None
-
     async def for_booking(self, booking_id: int, kind: InvoiceKind) -> Invoice | None:
-        row = await self._row(booking_id=booking_id, kind=str(kind))
+        row = await self.session.scalar(
+            select(InvoiceRow).filter_by(booking_id=booking_id, kind=str(kind)).execution_options(populate_existing=True)
+        )
         return invoice_from_row(row) if row else None
 
-    async def delivery(self, invoice_id: int) -> InvoiceDelivery | None:
-        row = await self._row(id=invoice_id)
-        if row is None:
-            return None
-        return InvoiceDelivery(
-            invoice_id=row.id,
-            number=row.number,
-            kind=InvoiceKind(row.kind),
-            booking_id=row.booking_id,
-            customer_id=row.customer_id,
-            issued_at=row.issued_at,
-            storage_key=row.storage_key,
-            telegram_file_id=row.telegram_file_id,
-            sent_at=row.sent_at,
+    async def load(self, invoice_id: int) -> tuple[Invoice, InvoiceDelivery] | None:
+        row = await self.session.scalar(
+            select(InvoiceRow).where(InvoiceRow.id == invoice_id).execution_options(populate_existing=True)
         )
+        return (invoice_from_row(row), _delivery(row)) if row else None
+
+    async def of_booking(self, booking_id: int) -> list[tuple[Invoice, InvoiceDelivery]]:
+        rows = await self.session.scalars(
+            select(InvoiceRow)
+            .where(InvoiceRow.booking_id == booking_id)
+            .order_by(InvoiceRow.id)
+            .execution_options(populate_existing=True)
+        )
+        return [(invoice_from_row(row), _delivery(row)) for row in rows]
 
     async def mark_stored(self, invoice_id: int, key: str, at: datetime) -> None:
         await self.session.execute(
@@ -94,14 +86,19 @@ class SqlInvoices:
         )
         return result.rowcount == 1
 
-    async def unsent(self, before: datetime, limit: int = 100) -> list[int]:
-        rows = await self.session.scalars(
-            select(InvoiceRow.id)
-            .where(InvoiceRow.sent_at.is_(None), InvoiceRow.issued_at < before)
-            .order_by(InvoiceRow.id)
-            .limit(limit)
-        )
-        return list(rows)
+
+def _delivery(row: InvoiceRow) -> InvoiceDelivery:
+    return InvoiceDelivery(
+        invoice_id=row.id,
+        number=row.number,
+        kind=InvoiceKind(row.kind),
+        booking_id=row.booking_id,
+        customer_id=row.customer_id,
+        issued_at=row.issued_at,
+        storage_key=row.storage_key,
+        telegram_file_id=row.telegram_file_id,
+        sent_at=row.sent_at,
+    )
 
 
 class SqlTickets:

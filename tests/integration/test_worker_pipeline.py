@@ -124,8 +124,9 @@ async def test_paid_booking_gets_its_invoice_in_the_chat(sqlite_url, moto_endpoi
         await _drained(p["app"])
 
         async with p["container"].deps.uow() as uow:
-            invoice = await uow.invoices.for_booking(booking_id, InvoiceKind.INVOICE)
-            delivery = await uow.invoices.delivery(invoice.id)
+            invoice, delivery = await uow.invoices.load(
+                (await uow.invoices.for_booking(booking_id, InvoiceKind.INVOICE)).id
+            )
             tickets = await uow.tickets.for_booking(booking_id)
             assert await uow.outbox.due(invoice.issued_at.replace(year=2100), 0, 0, 99) == []  # job done
         assert delivery.sent_at is not None and delivery.telegram_file_id == message["document"]["file_id"]
