@@ -213,6 +213,12 @@ class BookingService:
         past.sort(key=lambda v: v.showtime.starts_at, reverse=True)
         return upcoming, past
 
+    async def view(self, booking: Booking) -> BookingView:
+        """A booking already read, with what it is shown with (for messages the
+        customer did not ask for, such as reminders)."""
+        async with self.d.uow().read_only() as uow:
+            return await self._shown(uow, booking)
+
     async def _shown(self, uow: UnitOfWork, booking: Booking) -> BookingView:
         """For display: the showtime, movie and hall through the catalog cache."""
         showtime, movie, hall = await self.lookup.showtime(booking.showtime_id, uow)

@@ -69,9 +69,10 @@ class ReminderService:
             async with self.d.uow() as uow:
                 if not await uow.reminders.claim(booking_id, now):
                     continue
+                booking = await uow.bookings.get(booking_id)
                 await uow.commit()
-            booking = await self.bookings.get(booking_id)
-            claimed.append(await self.bookings.get_for_customer(booking_id, booking.customer_id))
+            if booking is not None:
+                claimed.append(await self.bookings.view(booking))
         return claimed
 
     async def set_enabled(self, customer_id: int, on: bool) -> bool:
