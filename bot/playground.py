@@ -76,7 +76,7 @@ def playground_app(settings: Settings) -> web.Application:
 
 async def prepare_database(settings: Settings) -> str | None:
     """Migrate, and load the sample cinema into an empty catalog (a restart keeps
-    what is there). Returns what was loaded, if anything."""
+    what is there). Returns a line saying what was loaded or why not, if anything."""
     from bot.migrations import upgrade
     from infrastructure.catalog.yamlfile import load_catalog
 
@@ -91,10 +91,15 @@ async def prepare_database(settings: Settings) -> str | None:
                 return None
         data = load_catalog(EXAMPLE)
         if data.cinema.timezone != settings.timezone or data.cinema.currency != settings.currency:
-            # The sample is a Berlin cinema in euros; show it as such.
-            return None
+            # The sample is a Berlin cinema in euros; shown in another zone its times
+            # would be wrong, so it is not loaded, and the newcomer is told why.
+            return (
+                f"the sample cinema was NOT loaded: it is in {data.cinema.timezone} ({data.cinema.currency}), "
+                f"the settings say {settings.timezone} ({settings.currency}); run `make playground`, or set "
+                f"CINEBOOKER_TIMEZONE={data.cinema.timezone} CINEBOOKER_CURRENCY={data.cinema.currency}"
+            )
         report = await container.catalog_admin.import_catalog(data)
-        return report.summary()
+        return f"Loaded the sample cinema: {report.summary()}"
     finally:
         await container.close()
 
@@ -120,7 +125,7 @@ async def run_playground(settings: Settings, host: str, port: int, stop: asyncio
         try:
             async with serve(build_app(container), host, port + 1, shutdown_timeout=10):
                 if loaded:
-                    print(f"Loaded the sample cinema: {loaded}")
+                    print(loaded)
                 print(f"CineBooker playground: open {addresses.chat}/ in your browser (Ctrl-C stops)", flush=True)
                 await stop.wait()
         finally:
