@@ -46,25 +46,21 @@ class JobHandlers:
 
     async def issue_invoice(self, booking_id: int) -> None:
         invoice = await self.invoices.issue(booking_id)
-        if invoice is not None and invoice.id is not None:
-            await self._deliver(invoice.id)
-
-    async def _deliver(self, invoice_id: int) -> None:
-        try:
-            await self.delivery.deliver(invoice_id)
-        except TelegramForbiddenError:
-            # Blocked by the customer: retrying cannot help. The invoice stays
-            # stored; My bookings offers it when they come back.
-            log.warning("invoice %s not delivered: the customer blocked the bot", invoice_id)
+        if invoice is not None:
+            await self._delivered(self.delivery.deliver_all(booking_id))
 
     async def cancel_invoice(self, booking_id: int) -> None:
-        cancellation = await self.invoices.cancel(booking_id)
-        if cancellation is None or cancellation.id is None:
-            return
-        original = await self.invoices.issue(booking_id)
-        if original is not None and original.id is not None:
-            await self._deliver(original.id)  # in case its own job has not run yet
-        await self._deliver(cancellation.id)
+        if await self.invoices.cancel(booking_id) is not None:
+            # The original goes first if its own job has not run yet.
+            await self._delivered(self.delivery.deliver_all(booking_id))
+
+    async def _delivered(self, delivery: Awaitable[int]) -> None:
+        try:
+            await delivery
+        except TelegramForbiddenError:
+            # Blocked by the customer: retrying cannot help. The invoices stay
+            # stored; My bookings offers them when they come back.
+            log.warning("invoices not delivered: the customer blocked the bot")
 
     async def expire_bookings(self) -> None:
         await self.expiry.sweep()

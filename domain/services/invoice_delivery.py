@@ -101,6 +101,17 @@ class InvoiceDeliveryService:
             await uow.commit()
         return Delivered.SENT
 
+    async def deliver_all(self, booking_id: int) -> int:
+        """Every invoice of a booking not sent yet, in the order they were issued
+        (an invoice before its cancellation). Returns how many were sent."""
+        async with self.d.uow() as uow:
+            invoices = await uow.invoices.of_booking(booking_id)
+        sent = 0
+        for _, delivery in invoices:
+            if delivery.sent_at is None and await self.deliver(delivery.invoice_id) is Delivered.SENT:
+                sent += 1
+        return sent
+
     async def resend(self, booking_id: int, customer_id: int) -> int:
         """My bookings: the booking's invoices again, by Telegram's file_id where
         Telegram has the file (no new upload), else from storage. Returns how many
