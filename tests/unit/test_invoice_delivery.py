@@ -58,7 +58,7 @@ async def paid(w: World):
     return booking.id, InvoiceService(w.deps), delivery, storage, renderer, chat
 
 
-async def test_payment_queues_the_invoice_job_in_the_same_transaction(w: World, paid):
+async def test_payment_writes_the_invoice_job_to_the_outbox(w: World, paid):
     booking_id = paid[0]
     jobs = [r for r in w.store.outbox.values()]
     assert [(j["job"], j["payload"]) for j in jobs] == [(Jobs.ISSUE_INVOICE, {"booking_id": booking_id})]
