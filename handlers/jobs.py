@@ -46,15 +46,15 @@ class JobHandlers:
 
     async def issue_invoice(self, booking_id: int) -> None:
         invoice = await self.invoices.issue(booking_id)
-        if invoice is not None:
-            await self._delivered(self.delivery.deliver_all(booking_id))
+        if invoice is not None and invoice.id is not None:
+            await self._delivered(self.delivery.deliver(invoice.id))
 
     async def cancel_invoice(self, booking_id: int) -> None:
         if await self.invoices.cancel(booking_id) is not None:
             # The original goes first if its own job has not run yet.
             await self._delivered(self.delivery.deliver_all(booking_id))
 
-    async def _delivered(self, delivery: Awaitable[int]) -> None:
+    async def _delivered(self, delivery: Awaitable[object]) -> None:
         try:
             await delivery
         except TelegramForbiddenError:
