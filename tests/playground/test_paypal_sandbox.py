@@ -15,7 +15,7 @@ from playground.payments import PAYPAL_KEY, DeliverySettings, PayPalSandbox, cre
 from playground.payments.client import PaymentsClient, PaymentsError
 from playground.payments.money import AmountError, format_decimal, parse_decimal
 from playground.telegram import serve
-from tests.playground.test_stripe_sandbox import Received, Receiver, WallClock
+from tests.playground.stripe_support import Received, Receiver, WallClock
 
 CLIENT_ID, CLIENT_SECRET = "cinebooker-client", "cinebooker-secret"
 WEBHOOK_ID = "4JH86294D6297924G"
