@@ -74,6 +74,44 @@ class PaymentsClient(SessionOwner):
         """Press "Cancel": {"redirect_url": cancel_url}; the session stays open."""
         return await self._request("POST", f"/pay/stripe/{session_id}/cancel")
 
+    async def pay_by_debit(self, session_id: str) -> dict[str, Any]:
+        """Press "Pay by SEPA Direct Debit": the session completes unpaid, the intent is
+        processing until settle_debit."""
+        return await self._request("POST", f"/pay/stripe/{session_id}/pay-sepa")
+
+    async def settle_debit(self, session_id: str,
+                           outcome: Literal["succeeded", "failed"]) -> dict[str, Any]:
+        """The bank's answer to a processing SEPA debit; the session as Stripe shows it."""
+        return await self._request("POST", f"/control/stripe/sessions/{session_id}/settle",
+                                   json={"outcome": outcome})
+
+    async def set_refund_mode(self, mode: Literal["succeeded", "pending", "failed"], *,
+                              failure_reason: str | None = None) -> dict[str, Any]:
+        """How the next Stripe refunds go: {"mode", "failure_reason"}."""
+        return await self._request("POST", "/control/stripe/refunds/mode",
+                                   json=_fields(mode=mode, failure_reason=failure_reason))
+
+    async def refund_mode(self) -> dict[str, Any]:
+        return await self._request("GET", "/control/stripe/refunds/mode")
+
+    async def settle_refund(self, refund_id: str, outcome: Literal["succeeded", "failed"], *,
+                            failure_reason: str | None = None) -> dict[str, Any]:
+        """Settle a pending Stripe refund; the refund as Stripe shows it."""
+        return await self._request("POST", f"/control/stripe/refunds/{refund_id}/settle",
+                                   json=_fields(outcome=outcome, failure_reason=failure_reason))
+
+    async def dashboard_refund(self, payment_intent: str) -> dict[str, Any]:
+        """Refund what is left of a payment as an operator would in the Stripe Dashboard."""
+        return await self._request("POST",
+                                   f"/control/stripe/payment_intents/{payment_intent}/refund")
+
+    async def open_dispute(self, payment_intent: str, *,
+                           reason: str = "fraudulent") -> dict[str, Any]:
+        """The customer's bank charges the payment back; the Dispute object."""
+        return await self._request("POST",
+                                   f"/control/stripe/payment_intents/{payment_intent}/dispute",
+                                   json={"reason": reason})
+
     async def sweep(self) -> list[str]:
         """Expire Stripe sessions whose expires_at has passed (after moving a test clock)."""
         return (await self._request("POST", "/control/stripe/sweep"))["expired"]

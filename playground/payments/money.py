@@ -7,12 +7,29 @@ from __future__ import annotations
 
 import re
 
-# Currencies without minor units at Stripe (amounts are whole units).
+# Currencies without minor units at Stripe (amounts are whole units), as listed in
+# Stripe's "Supported currencies" guide.
 _STRIPE_ZERO_DECIMAL = frozenset({
     "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
     "VND", "VUV", "XAF", "XOF", "XPF",
 })
+# Three minor digits; Stripe charges them in tens of the minor unit (the last digit is 0).
 _THREE_DECIMAL = frozenset({"BHD", "JOD", "KWD", "OMR", "TND"})
+# Stripe's minimum charge per currency, in minor units (its "Minimum and maximum
+# charge amounts" table). Other currencies' minimum is "$0.50 US or equivalent",
+# which needs an exchange rate: the sandbox only asks them for more than zero.
+STRIPE_MINIMUM_CHARGE = {
+    "USD": 50, "AED": 200, "AUD": 50, "BGN": 100, "BRL": 50, "CAD": 50, "CHF": 50,
+    "CZK": 1500, "DKK": 250, "EUR": 50, "GBP": 30, "HKD": 400, "HUF": 17500, "INR": 50,
+    "JPY": 50, "MXN": 1000, "MYR": 200, "NOK": 300, "NZD": 50, "PLN": 200, "RON": 200,
+    "SEK": 300, "SGD": 50, "THB": 1000,
+}
+# Stripe's ceiling for an amount: eight digits of minor units.
+STRIPE_MAXIMUM_CHARGE = 99_999_999
+# How Stripe's English error messages write amounts ("€0.50", "$4.00", "175.00 Ft").
+_SYMBOL_BEFORE = {"USD": "$", "AUD": "$", "CAD": "$", "HKD": "$", "MXN": "$", "NZD": "$",
+                  "SGD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+_SYMBOL_AFTER = {"HUF": " Ft"}
 # PayPal refuses decimals for these although ISO 4217 gives HUF and TWD two digits.
 _PAYPAL_ZERO_DECIMAL = frozenset({"HUF", "JPY", "TWD"})
 
@@ -63,3 +80,27 @@ def format_decimal(minor: int, digits: int) -> str:
 def display(minor: int, currency: str, digits: int) -> str:
     """For pages and messages: "12.50 EUR"."""
     return f"{format_decimal(minor, digits)} {currency.upper()}"
+
+
+def stripe_three_decimal(currency: str) -> bool:
+    return currency.upper() in _THREE_DECIMAL
+
+
+def stripe_minimum(currency: str) -> int:
+    """The smallest total Stripe charges in this currency (1 where its table is silent)."""
+    return STRIPE_MINIMUM_CHARGE.get(currency.upper(), 1)
+
+
+def stripe_text(minor: int, currency: str) -> str:
+    """An amount as Stripe's messages write it: "€0.50", "¥50", "$999,999.99", "1.500 KWD"."""
+    code = currency.upper()
+    digits = stripe_digits(code)
+    sign = "-" if minor < 0 else ""
+    unit = 10 ** digits
+    whole, fraction = divmod(abs(minor), unit)
+    number = f"{whole:,}" + (f".{fraction:0{digits}d}" if digits else "")
+    if code in _SYMBOL_BEFORE:
+        return f"{sign}{_SYMBOL_BEFORE[code]}{number}"
+    if code in _SYMBOL_AFTER:
+        return f"{sign}{number}{_SYMBOL_AFTER[code]}"
+    return f"{sign}{number} {code}"

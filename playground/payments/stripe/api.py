@@ -2,13 +2,17 @@
 
 Every call: outage switch, API key (Bearer or Basic, any test-mode key), parameters
 from the query and the form body, Idempotency-Key replay for POSTs, lazy expiry,
-then the action. Answers carry Request-Id like Stripe's.
+then the action. Answers carry Request-Id like Stripe's; errors carry
+`request_log_url` like Stripe's. An action validates its parameters, then calls
+`call.begin()`: from there on its answer, error or not, is saved for its
+Idempotency-Key (see idempotency.py).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -32,13 +36,19 @@ ACTION_ROUTE = "playground-stripe-pay-action"
 
 _SESSION_EXPANDABLE = {"line_items", "payment_intent", "payment_intent.latest_charge"}
 _INTENT_EXPANDABLE = {"latest_charge"}
+log = logging.getLogger("playground.payments.stripe")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Call:
     request: web.Request
     params: dict[str, Any]
     origin: Origin
+    began: bool = False
+
+    def begin(self) -> None:
+        """The parameters are valid: the endpoint executes, its answer is kept."""
+        self.began = True
 
 
 Action = Callable[[Call], dict[str, Any]]
@@ -65,6 +75,7 @@ class StripeApi:
             ("GET", "/v1/charges/{id}", route(self.get_charge)),
             ("POST", "/v1/refunds", route(self.create_refund)),
             ("GET", "/v1/refunds/{id}", route(self.get_refund)),
+            ("GET", "/v1/disputes/{id}", route(self.get_dispute)),
             ("GET", "/v1/events", route(self.list_events)),
             ("GET", "/v1/events/{id}", route(self.get_event)),
         ]
@@ -76,11 +87,14 @@ class StripeApi:
         request_id = stripe_id("req_", 14)
         headers = {"Request-Id": request_id,
                    "Stripe-Version": request.headers.get("Stripe-Version", API_VERSION)}
+        log_url = f"https://dashboard.stripe.com/test/logs/{request_id}?t={sandbox.now()}"
         if sandbox.outage.take():
+            # Refused at the front door: the endpoint never ran, so no key keeps this.
             if sandbox.outage.mode == "disconnect":
                 return drop_connection(request)
-            return StripeError.api_error(sandbox.outage.status).response(headers)
+            return StripeError.api_error(sandbox.outage.status).response(headers, log_url)
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+        call: Call | None = None
         try:
             api_key = self._api_key(request)
             pairs = list(request.query.items())
@@ -95,13 +109,21 @@ class StripeApi:
                                          {**headers, "Idempotent-Replayed": "true",
                                           "Idempotency-Key": key})
             sandbox.sweep()
-            body = action(Call(request, params, Origin(request_id, key)))
+            call = Call(request, params, Origin(request_id, key))
+            status, body = 200, action(call)
         except StripeError as error:
-            return error.response(headers)
-        if key:
-            sandbox.idempotency.save(api_key, key, request.path, params, 200, body)
+            status, body = error.status, error.to_json(log_url)
+        except web.HTTPException:
+            raise
+        except Exception:
+            # A fault inside the sandbox: Stripe's 500 shape, so the SDK can parse it.
+            log.exception("Stripe sandbox: %s %s failed", request.method, request.path)
+            status = 500
+            body = StripeError.api_error(500, "An unknown error occurred").to_json(log_url)
+        if key and call is not None and (status == 200 or call.began):
+            sandbox.idempotency.save(api_key, key, request.path, call.params, status, body)
             headers["Idempotency-Key"] = key
-        return json_response(body, 200, headers)
+        return json_response(body, status, headers)
 
     def _api_key(self, request: web.Request) -> str:
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
@@ -126,6 +148,7 @@ class StripeApi:
         expand = _expand(call.params, _SESSION_EXPANDABLE)
         spec = session_spec({k: v for k, v in call.params.items() if k != "expand"},
                             self.sandbox.now())
+        call.begin()
         request = call.request
 
         def page_url(session_id: str) -> str:
@@ -162,6 +185,7 @@ class StripeApi:
     def expire_session(self, call: Call) -> dict[str, Any]:
         expand = _expand(call.params, _SESSION_EXPANDABLE)
         _only(call.params, {"expand"})
+        call.begin()
         session = self.sandbox.expire(call.request.match_info["id"], call.origin)
         return self._session_json(session, expand)
 
@@ -195,11 +219,17 @@ class StripeApi:
 
     def create_refund(self, call: Call) -> dict[str, Any]:
         _expand(call.params, set())
-        return self.sandbox.create_refund(refund_spec(call.params), call.origin).to_json()
+        spec = refund_spec(call.params)
+        call.begin()
+        return self.sandbox.refunds.create(spec, call.origin).to_json()
 
     def get_refund(self, call: Call) -> dict[str, Any]:
         _expand(call.params, set())
-        return self.sandbox.refund(call.request.match_info["id"]).to_json()
+        return self.sandbox.refunds.get(call.request.match_info["id"]).to_json()
+
+    def get_dispute(self, call: Call) -> dict[str, Any]:
+        _expand(call.params, set())
+        return self.sandbox.refunds.dispute(call.request.match_info["id"]).to_json()
 
     # --- events --------------------------------------------------------------------------
 

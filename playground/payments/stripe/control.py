@@ -4,9 +4,19 @@
 secret is made when none is given), `GET webhooks`, `DELETE webhooks/{id}`,
 `POST sweep` expires sessions whose time has come (after moving a test clock),
 `GET sessions` lists them; delivery switches and the outage come from control.py.
+
+The unhappy paths of money (JSON bodies, answers are Stripe's objects):
+`POST sessions/{id}/settle {outcome}` settles a SEPA debit (succeeded / failed),
+`GET|POST refunds/mode {mode, failure_reason?}` sets how the next refunds go
+(succeeded / pending / failed), `POST refunds/{id}/settle {outcome, failure_reason?}`
+settles a pending refund, `POST payment_intents/{id}/refund` refunds the rest of a
+payment as an operator would in the Dashboard, `POST payment_intents/{id}/dispute
+{reason?}` opens a chargeback.
 """
 
 from __future__ import annotations
+
+from typing import Callable, TypeVar
 
 from aiohttp import web
 
@@ -18,9 +28,12 @@ from playground.payments.httputil import (
     json_object,
     json_response,
 )
-from playground.payments.stripe.sandbox import StripeSandbox
+from playground.payments.ids import stripe_id
+from playground.payments.stripe.errors import StripeError
+from playground.payments.stripe.sandbox import ActionRefused, Origin, StripeSandbox
 
 PREFIX = "/control/stripe"
+T = TypeVar("T")
 
 
 class StripeControl:
@@ -35,6 +48,13 @@ class StripeControl:
             ("DELETE", f"{PREFIX}/webhooks/{{id}}", control_guard(self.remove_webhook)),
             ("POST", f"{PREFIX}/sweep", control_guard(self.sweep)),
             ("GET", f"{PREFIX}/sessions", control_guard(self.sessions)),
+            ("POST", f"{PREFIX}/sessions/{{id}}/settle", control_guard(self.settle_session)),
+            ("GET", f"{PREFIX}/refunds/mode", control_guard(self.refund_mode)),
+            ("POST", f"{PREFIX}/refunds/mode", control_guard(self.set_refund_mode)),
+            ("POST", f"{PREFIX}/refunds/{{id}}/settle", control_guard(self.settle_refund)),
+            ("POST", f"{PREFIX}/payment_intents/{{id}}/refund",
+             control_guard(self.dashboard_refund)),
+            ("POST", f"{PREFIX}/payment_intents/{{id}}/dispute", control_guard(self.dispute)),
             *self.shared.routes(),
         ]
 
@@ -62,3 +82,49 @@ class StripeControl:
     async def sessions(self, request: web.Request) -> web.Response:
         return json_response([s.to_json() for s in self.sandbox.list_sessions()])
 
+
+    async def settle_session(self, request: web.Request) -> web.Response:
+        body = await json_object(request)
+        session_id = request.match_info["id"]
+        session = _checked(lambda: self.sandbox.settle_debit(session_id, body.get("outcome")))
+        return json_response(session.to_json())
+
+    async def refund_mode(self, request: web.Request) -> web.Response:
+        desk = self.sandbox.refunds
+        return json_response({"mode": desk.mode, "failure_reason": desk.failure_reason})
+
+    async def set_refund_mode(self, request: web.Request) -> web.Response:
+        body = await json_object(request)
+        _checked(lambda: self.sandbox.refunds.set_mode(body.get("mode"), body.get("failure_reason")))
+        return await self.refund_mode(request)
+
+    async def settle_refund(self, request: web.Request) -> web.Response:
+        body = await json_object(request)
+        refund = _checked(lambda: self.sandbox.refunds.settle(
+            request.match_info["id"], body.get("outcome"), body.get("failure_reason")))
+        return json_response(refund.to_json())
+
+    async def dashboard_refund(self, request: web.Request) -> web.Response:
+        # A Dashboard action is a request of its own: its events carry a request id.
+        origin = Origin(request_id=stripe_id("req_", 14))
+        refund = _checked(lambda: self.sandbox.refunds.refund_in_dashboard(
+            request.match_info["id"], origin))
+        return json_response(refund.to_json(), 201)
+
+    async def dispute(self, request: web.Request) -> web.Response:
+        body = await json_object(request)
+        reason = body.get("reason", "fraudulent")
+        dispute = _checked(lambda: self.sandbox.refunds.open_dispute(request.match_info["id"], reason))
+        return json_response(dispute.to_json(), 201)
+
+
+def _checked(action: Callable[[], T]) -> T:
+    """The sandbox's refusals as control errors: 404 unknown, 409 not now, 400 bad body."""
+    try:
+        return action()
+    except StripeError as error:
+        raise ControlError(404 if error.status == 404 else 409, error.message) from None
+    except ActionRefused as reason:
+        raise ControlError(409, str(reason)) from None
+    except (TypeError, ValueError) as error:
+        raise ControlError(400, str(error)) from None

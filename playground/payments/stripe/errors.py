@@ -1,4 +1,5 @@
-"""Stripe's error answers: {"error": {"type", "message", "code", "param"}}."""
+"""Stripe's error answers: {"error": {"type", "message", "code", "doc_url", "param",
+"request_log_url"}}."""
 
 from __future__ import annotations
 
@@ -21,17 +22,20 @@ class StripeError(Exception):
         self.code = code
         self.param = param
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, request_log_url: str | None = None) -> dict[str, Any]:
         error: dict[str, Any] = {"type": self.type, "message": self.message}
         if self.code:
             error["code"] = self.code
             error["doc_url"] = f"https://stripe.com/docs/error-codes/{self.code.replace('_', '-')}"
         if self.param:
             error["param"] = self.param
+        if request_log_url:
+            error["request_log_url"] = request_log_url
         return {"error": error}
 
-    def response(self, headers: dict[str, str] | None = None) -> web.Response:
-        return json_response(self.to_json(), self.status, headers)
+    def response(self, headers: dict[str, str] | None = None,
+                 request_log_url: str | None = None) -> web.Response:
+        return json_response(self.to_json(request_log_url), self.status, headers)
 
     # --- the answers Stripe gives, by kind -----------------------------------------
 
@@ -66,13 +70,22 @@ class StripeError(Exception):
                    code="resource_missing", param=param)
 
     @classmethod
+    def amount_too_small(cls, param: str, message: str) -> "StripeError":
+        return cls(400, INVALID_REQUEST, message, code="amount_too_small", param=param)
+
+    @classmethod
+    def amount_too_large(cls, param: str, message: str) -> "StripeError":
+        return cls(400, INVALID_REQUEST, message, code="amount_too_large", param=param)
+
+    @classmethod
     def idempotency(cls, message: str) -> "StripeError":
         return cls(400, "idempotency_error", message)
 
     @classmethod
-    def api_error(cls, status: int) -> "StripeError":
-        return cls(status, "api_error",
-                   "An unknown error occurred. The playground's outage switch is on.")
+    def api_error(cls, status: int,
+                  message: str = "An unknown error occurred. The playground's outage "
+                  "switch is on.") -> "StripeError":
+        return cls(status, "api_error", message)
 
     @classmethod
     def no_api_key(cls) -> "StripeError":

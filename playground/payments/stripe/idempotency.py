@@ -1,8 +1,13 @@
 """Stripe's Idempotency-Key: a retried POST gets the first answer, not a second object.
 
 Keys are scoped to the API key (Stripe scopes them to the account) and kept for 24
-hours. Only successful answers are saved: Stripe saves nothing when parameters fail
-validation, so a corrected retry with the same key goes through.
+hours. As at Stripe, the first answer is saved once the endpoint began executing,
+whatever it was: a success, a 4xx refusal (an amount too small, a charge already
+refunded) or a 500. A retry with the same key and parameters gets that answer again,
+so an app that retries a refused call under the same key keeps being refused. Nothing
+is saved when the request never reached execution: parameters that fail validation
+(a corrected retry with the same key goes through), a bad API key, or the outage
+switch (the request never got past the front door).
 """
 
 from __future__ import annotations

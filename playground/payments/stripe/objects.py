@@ -68,6 +68,7 @@ class CheckoutSession:
     locale: str | None = None
     intent_metadata: dict[str, str] = field(default_factory=dict)
     intent_description: str | None = None
+    payment_method_types: list[str] = field(default_factory=lambda: ["card"])
     status: str = "open"                 # open / complete / expired
     payment_status: str = "unpaid"       # unpaid / paid
     payment_intent: str | None = None
@@ -99,7 +100,7 @@ class CheckoutSession:
             "metadata": dict(self.metadata),
             "mode": "payment",
             "payment_intent": self.payment_intent,
-            "payment_method_types": ["card"],
+            "payment_method_types": list(self.payment_method_types),
             "payment_status": self.payment_status,
             "status": self.status,
             "success_url": self.success_url,
@@ -118,6 +119,8 @@ class PaymentIntent:
     created: int
     metadata: dict[str, str]
     description: str | None
+    payment_method_types: list[str] = field(default_factory=lambda: ["card"])
+    # requires_payment_method / processing (a debit on its way) / succeeded / canceled
     status: str = "requires_payment_method"
     latest_charge: str | None = None
     last_payment_error: dict[str, Any] | None = None
@@ -142,9 +145,16 @@ class PaymentIntent:
             "latest_charge": self.latest_charge,
             "livemode": False,
             "metadata": dict(self.metadata),
-            "payment_method_types": ["card"],
+            "payment_method_types": list(self.payment_method_types),
             "status": self.status,
         }
+
+
+# What the charge shows of the payer's instrument (Stripe's test card and test IBAN).
+_METHOD_DETAILS = {
+    "card": {"brand": "visa", "last4": "4242", "country": "US"},
+    "sepa_debit": {"bank_code": "37040044", "country": "DE", "last4": "3000"},
+}
 
 
 @dataclass
@@ -155,25 +165,35 @@ class Charge:
     payment_intent: str
     created: int
     metadata: dict[str, str]
-    amount_refunded: int = 0
+    amount_refunded: int = 0             # pending refunds count until they fail
+    method: str = "card"                 # card / sepa_debit
+    status: str = "succeeded"            # pending (a debit on its way) / succeeded / failed
+    disputed: bool = False
+    failure_code: str | None = None
+    failure_message: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        failed = self.status == "failed"
         return {
             "id": self.id,
             "object": "charge",
             "amount": self.amount,
-            "amount_captured": self.amount,
+            "amount_captured": 0 if failed else self.amount,
             "amount_refunded": self.amount_refunded,
-            "captured": True,
+            "captured": not failed,
             "created": self.created,
             "currency": self.currency,
+            "disputed": self.disputed,
+            "failure_code": self.failure_code,
+            "failure_message": self.failure_message,
             "livemode": False,
             "metadata": dict(self.metadata),
-            "paid": True,
+            "paid": self.status == "succeeded",
             "payment_intent": self.payment_intent,
-            "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": "4242"}},
+            "payment_method_details": {"type": self.method,
+                                       self.method: dict(_METHOD_DETAILS[self.method])},
             "refunded": self.amount_refunded >= self.amount,
-            "status": "succeeded",
+            "status": self.status,
         }
 
 
@@ -187,10 +207,11 @@ class Refund:
     created: int
     metadata: dict[str, str]
     reason: str | None
-    status: str = "succeeded"
+    status: str = "succeeded"            # pending / succeeded / failed
+    failure_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "id": self.id,
             "object": "refund",
             "amount": self.amount,
@@ -198,6 +219,41 @@ class Refund:
             "created": self.created,
             "currency": self.currency,
             "metadata": dict(self.metadata),
+            "payment_intent": self.payment_intent,
+            "reason": self.reason,
+            "status": self.status,
+        }
+        if self.failure_reason is not None:  # Stripe sets it only on failed refunds
+            body["failure_reason"] = self.failure_reason
+        return body
+
+
+@dataclass
+class Dispute:
+    id: str
+    amount: int
+    currency: str
+    charge: str
+    payment_intent: str
+    created: int
+    reason: str
+    due_by: int
+    status: str = "needs_response"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "object": "dispute",
+            "amount": self.amount,
+            "balance_transactions": [],
+            "charge": self.charge,
+            "created": self.created,
+            "currency": self.currency,
+            "evidence_details": {"due_by": self.due_by, "has_evidence": False,
+                                 "past_due": False, "submission_count": 0},
+            "is_charge_refundable": False,
+            "livemode": False,
+            "metadata": {},
             "payment_intent": self.payment_intent,
             "reason": self.reason,
             "status": self.status,
@@ -213,14 +269,18 @@ class Event:
     request_id: str | None
     idempotency_key: str | None
     pending_webhooks: int = 0
+    previous_attributes: dict[str, Any] | None = None  # *.updated events: the old values
 
     def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"object": self.object}
+        if self.previous_attributes is not None:
+            data["previous_attributes"] = self.previous_attributes
         return {
             "id": self.id,
             "object": "event",
             "api_version": API_VERSION,
             "created": self.created,
-            "data": {"object": self.object},
+            "data": data,
             "livemode": False,
             "pending_webhooks": self.pending_webhooks,
             "request": {"id": self.request_id, "idempotency_key": self.idempotency_key},

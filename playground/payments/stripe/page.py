@@ -1,16 +1,20 @@
 """The hosted pay page of a Checkout Session: GET /pay/stripe/{session_id}.
 
 Its buttons are plain forms posting to /pay/stripe/{session_id}/{action}:
-`pay`, `pay-late` (pays even an expired session), `fail` (a declined card) and
-`cancel`. A browser gets a 303 redirect (success_url, cancel_url or back to the
-page); a script sending `Accept: application/json` gets
-{"session", "redirect_url", "error"} instead.
+`pay`, `pay-late` (pays even an expired session), `fail` (a declined card),
+`pay-sepa` (SEPA Direct Debit: the session completes unpaid and settles later) and
+`cancel`. Card buttons show only when the session allows `card`, the SEPA one only
+when it allows `sepa_debit`. While a debit is processing the page offers
+`settle-succeeded` and `settle-failed`, standing in for the bank's answer days later.
+A browser gets a 303 redirect (success_url, cancel_url or back to the page); a
+script sending `Accept: application/json` gets {"session", "redirect_url", "error"}.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from html import escape
+from typing import Callable
 
 from aiohttp import web
 
@@ -21,7 +25,7 @@ from playground.payments.stripe.api import ACTION_ROUTE, PAGE_ROUTE
 from playground.payments.stripe.objects import CheckoutSession
 from playground.payments.stripe.sandbox import ActionRefused, StripeSandbox
 
-ACTIONS = ("pay", "pay-late", "fail", "cancel")
+ACTIONS = ("pay", "pay-late", "fail", "pay-sepa", "settle-succeeded", "settle-failed", "cancel")
 
 
 class StripePayPage:
@@ -60,6 +64,12 @@ class StripePayPage:
             elif action == "fail":
                 self.sandbox.decline(session.id)
                 error = session.last_error
+            elif action == "pay-sepa":
+                # Checkout sends the customer back at once; the money follows later.
+                self.sandbox.pay_by_debit(session.id)
+                redirect = _fill(session.success_url, session)
+            elif action.startswith("settle-"):
+                self.sandbox.settle_debit(session.id, action.removeprefix("settle-"))
             else:
                 redirect = _fill(session.cancel_url, session)
         except ActionRefused as reason:
@@ -75,7 +85,7 @@ class StripePayPage:
         digits = stripe_digits(session.currency)
         lines = [(f"{item.name} × {item.quantity}", display(item.amount, session.currency, digits))
                  for item in session.line_items]
-        parts = ["<h1>Pay with card</h1>",
+        parts = ["<h1>Checkout</h1>",
                  pages.message("Stripe Checkout stand-in: test mode, no money moves."),
                  pages.rows(lines, ("Total", display(session.amount_total, session.currency, digits)))]
         if session.last_error:
@@ -84,23 +94,44 @@ class StripePayPage:
         def action(name: str) -> str:
             return str(request.app.router[ACTION_ROUTE].url_for(session_id=session.id, action=name))
 
+        card = "card" in session.payment_method_types
         if session.status == "open":
             expires = datetime.fromtimestamp(session.expires_at, tz=timezone.utc)
             parts.append(pages.message(f"Expires at {expires:%Y-%m-%d %H:%M} UTC."))
-            parts += [pages.button(action("pay"), "Pay", primary=True),
-                      pages.button(action("fail"), "Fail (card declined)"),
-                      pages.button(action("pay-late"), "Pay late"),
-                      pages.button(action("cancel"), "Cancel")]
+            if card:
+                parts += [pages.button(action("pay"), "Pay", primary=True),
+                          pages.button(action("fail"), "Fail (card declined)"),
+                          pages.button(action("pay-late"), "Pay late")]
+            if "sepa_debit" in session.payment_method_types:
+                parts.append(pages.button(action("pay-sepa"),
+                                          "Pay by SEPA Direct Debit (settles later)",
+                                          primary=not card))
+            parts.append(pages.button(action("cancel"), "Cancel"))
         elif session.status == "expired":
             parts.append(pages.message("This Checkout Session has expired.", "error"))
-            parts += [pages.button(action("pay-late"), "Pay late (after expiry)"),
-                      pages.button(action("cancel"), "Back")]
+            if card:
+                parts.append(pages.button(action("pay-late"), "Pay late (after expiry)"))
+            parts.append(pages.button(action("cancel"), "Back"))
         else:
-            parts.append(pages.message("Paid. Thank you!", "ok"))
-            success = _fill(session.success_url, session)
-            if success:
-                parts.append(f'<p><a href="{escape(success)}">Continue</a></p>')
+            parts += self._complete(session, action)
         return "".join(parts)
+
+    def _complete(self, session: CheckoutSession, action: Callable[[str], str]) -> list[str]:
+        parts: list[str] = []
+        intent = self.sandbox.payment_intents.get(session.payment_intent or "")
+        if session.payment_status == "paid":
+            parts.append(pages.message("Paid. Thank you!", "ok"))
+        elif intent is not None and intent.status == "processing":
+            parts += [pages.message("SEPA Direct Debit submitted: the payment is processing "
+                                    "and settles later."),
+                      pages.button(action("settle-succeeded"), "Settle: debit succeeds"),
+                      pages.button(action("settle-failed"), "Settle: debit fails")]
+        else:
+            parts.append(pages.message("The SEPA Direct Debit failed: nothing was paid.", "error"))
+        success = _fill(session.success_url, session)
+        if success:
+            parts.append(f'<p><a href="{escape(success)}">Continue</a></p>')
+        return parts
 
 
 def _fill(url: str | None, session: CheckoutSession) -> str | None:

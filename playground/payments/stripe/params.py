@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
+from playground.payments.money import stripe_three_decimal
 from playground.payments.stripe.errors import StripeError
 
 MIN_EXPIRY = 30 * 60
@@ -22,13 +23,14 @@ MAX_UNIT_AMOUNT = 99_999_999
 _SESSION_MODELLED = {
     "mode", "line_items", "success_url", "cancel_url", "client_reference_id", "metadata",
     "expires_at", "customer_email", "payment_intent_data", "expand", "locale",
+    "payment_method_types",
 }
 # Accepted and ignored: they change how Stripe's page looks, not what is paid.
 _SESSION_IGNORED = {
     "allow_promotion_codes", "billing_address_collection", "submit_type",
     "phone_number_collection", "customer_creation", "consent_collection", "custom_text",
     "invoice_creation", "automatic_tax", "tax_id_collection", "shipping_address_collection",
-    "after_expiration", "payment_method_options", "custom_fields", "payment_method_types",
+    "after_expiration", "payment_method_options", "custom_fields",
     "payment_method_collection", "ui_mode", "currency",
 }
 _SESSION_UNSUPPORTED = {
@@ -47,6 +49,19 @@ _LINE_FIELDS = {"price_data", "quantity", "price", "adjustable_quantity", "tax_r
 _REFUND_FIELDS = {"payment_intent", "charge", "amount", "metadata", "reason", "expand",
                   "instructions_email"}
 _REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
+# The pay page can pay by card and by SEPA Direct Debit (which settles later).
+PAYMENT_METHODS = ("card", "sepa_debit")
+# Types Stripe knows that the sandbox cannot pay with: refused as unsupported rather
+# than offered on a page that could not complete them.
+_OTHER_METHODS = (
+    "acss_debit", "affirm", "afterpay_clearpay", "alipay", "amazon_pay", "au_becs_debit",
+    "bacs_debit", "bancontact", "blik", "boleto", "cashapp", "customer_balance", "eps",
+    "fpx", "giropay", "grabpay", "ideal", "klarna", "konbini", "link", "mobilepay",
+    "multibanco", "oxxo", "p24", "paynow", "paypal", "pix", "promptpay", "revolut_pay",
+    "sofort", "swish", "twint", "us_bank_account", "wechat_pay", "zip",
+)
+# SEPA Direct Debit collects euros only.
+_METHOD_CURRENCIES = {"sepa_debit": ("eur",)}
 _CURRENCY = re.compile(r"^[a-z]{3}$")
 
 
@@ -72,6 +87,7 @@ class SessionSpec:
     locale: str | None = None
     intent_metadata: dict[str, str] = field(default_factory=dict)
     intent_description: str | None = None
+    payment_method_types: tuple[str, ...] = ("card",)
 
 
 @dataclass(frozen=True)
@@ -107,9 +123,7 @@ def session_spec(params: Mapping[str, Any], now: int) -> SessionSpec:
     if len(currencies) > 1:
         raise StripeError.invalid("line_items", "All line items must use the same currency; "
                                   f"got {', '.join(sorted(currencies))}.")
-    if sum(item.unit_amount * item.quantity for item in items) <= 0:
-        raise StripeError.invalid("line_items", "The Checkout Session's total amount due must "
-                                  "be greater than zero.", code="amount_too_small")
+    methods = _payment_method_types(params.get("payment_method_types"), items[0].currency)
 
     expires_at = now + MAX_EXPIRY
     if "expires_at" in params:
@@ -141,7 +155,33 @@ def session_spec(params: Mapping[str, Any], now: int) -> SessionSpec:
         locale=_string(params, "locale", "locale"),
         intent_metadata=metadata(intent.get("metadata"), "payment_intent_data[metadata]"),
         intent_description=_string(intent, "description", "payment_intent_data[description]"),
+        payment_method_types=methods,
     )
+
+
+def _payment_method_types(value: Any, currency: str) -> tuple[str, ...]:
+    """`payment_method_types[]`; ["card"] when absent (the sandbox's account default)."""
+    if value is None:
+        return ("card",)
+    if not isinstance(value, list) or not value:
+        raise StripeError.invalid("payment_method_types", "Invalid array",
+                                  code="parameter_invalid_empty")
+    methods: list[str] = []
+    for i, method in enumerate(value):
+        name = f"payment_method_types[{i}]"
+        if not isinstance(method, str) or method not in PAYMENT_METHODS + _OTHER_METHODS:
+            raise StripeError.invalid(name, f"Invalid {name}: must be one of "
+                                      f"{', '.join(PAYMENT_METHODS + _OTHER_METHODS)}")
+        if method not in PAYMENT_METHODS:
+            raise StripeError.unsupported(f"{name}={method}")
+        allowed = _METHOD_CURRENCIES.get(method)
+        if allowed is not None and currency not in allowed:
+            raise StripeError.invalid(name, f"The currency provided ({currency}) is invalid. "
+                                      f"Payments with {method} support the following "
+                                      f"currencies: {', '.join(allowed)}.")
+        if method not in methods:
+            methods.append(method)
+    return tuple(methods)
 
 
 def refund_spec(params: Mapping[str, Any]) -> RefundSpec:
@@ -228,7 +268,7 @@ def _line_item(raw: Any, name: str) -> LineSpec:
     currency = (_string(price, "currency", f"{where}[currency]", required=True) or "").lower()
     if not _CURRENCY.match(currency):
         raise StripeError.invalid(f"{where}[currency]", f"Invalid currency: {currency}.")
-    unit_amount = _unit_amount(price, where)
+    unit_amount = _unit_amount(price, where, currency)
     product = price.get("product_data")
     if product is None:
         raise StripeError.missing(f"{where}[product_data]")
@@ -246,7 +286,7 @@ def _line_item(raw: Any, name: str) -> LineSpec:
                     currency, unit_amount, quantity)
 
 
-def _unit_amount(price: Mapping[str, Any], where: str) -> int:
+def _unit_amount(price: Mapping[str, Any], where: str, currency: str) -> int:
     if "unit_amount" in price and "unit_amount_decimal" in price:
         raise StripeError.invalid(f"{where}[unit_amount]", "You may only specify one of these "
                                   "parameters: unit_amount, unit_amount_decimal.",
@@ -264,7 +304,15 @@ def _unit_amount(price: Mapping[str, Any], where: str) -> int:
     if not 0 <= amount <= MAX_UNIT_AMOUNT:
         raise StripeError.invalid(f"{where}[unit_amount]",
                                   f"This value must be between 0 and {MAX_UNIT_AMOUNT}.")
+    three_decimal(amount, currency, f"{where}[unit_amount]")
     return amount
+
+
+def three_decimal(amount: int, currency: str, param: str) -> None:
+    """Stripe's rule for BHD, JOD, KWD, OMR and TND: the amount must be divisible by 10."""
+    if stripe_three_decimal(currency) and amount % 10:
+        raise StripeError.invalid(param, f"Invalid amount: {amount}. Amounts in {currency} "
+                                  "(a three-decimal currency) must be divisible by 10.")
 
 
 def _known(params: Mapping[str, Any], allowed: set[str], prefix: str) -> None:

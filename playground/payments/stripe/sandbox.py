@@ -1,9 +1,14 @@
-"""The Stripe sandbox's state and rules: sessions, payments, refunds and events.
+"""The Stripe sandbox's state and rules: sessions, payments and events.
 
 All in memory. HTTP lives in api.py (the API), page.py (the hosted pay page) and
 control.py; this module knows nothing of requests except the ids events carry.
-Sessions expire lazily: every API or page request first expires the sessions whose
-`expires_at` has passed (and a periodic sweep does it for an idle server).
+Refunds and disputes live in refunds.py. Sessions expire lazily: every API or page
+request first expires the sessions whose `expires_at` has passed (and a periodic
+sweep does it for an idle server).
+
+A session is paid by card at once, or by SEPA Direct Debit, which settles later:
+the session completes unpaid with its intent `processing`, and `settle_debit`
+decides the outcome (checkout.session.async_payment_succeeded or _failed).
 """
 
 from __future__ import annotations
@@ -16,7 +21,12 @@ from typing import Any, Callable, Iterable
 from playground.payments.clock import Clock, system_clock
 from playground.payments.delivery import DeliverySettings, Endpoint, Outbox
 from playground.payments.ids import stripe_id
-from playground.payments.money import display, stripe_digits
+from playground.payments.money import (
+    STRIPE_MAXIMUM_CHARGE,
+    STRIPE_MINIMUM_CHARGE,
+    stripe_minimum,
+    stripe_text,
+)
 from playground.payments.outage import Outage
 from playground.payments.stripe.errors import StripeError
 from playground.payments.stripe.idempotency import IdempotencyStore
@@ -26,9 +36,9 @@ from playground.payments.stripe.objects import (
     Event,
     LineItem,
     PaymentIntent,
-    Refund,
 )
-from playground.payments.stripe.params import RefundSpec, SessionSpec
+from playground.payments.stripe.params import SessionSpec
+from playground.payments.stripe.refunds import RefundDesk
 from playground.payments.stripe.signing import signature_header
 
 WEBHOOK_USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
@@ -37,6 +47,14 @@ DECLINE = {
     "code": "card_declined",
     "decline_code": "generic_decline",
     "message": "Your card was declined.",
+}
+# What Stripe puts on an intent whose delayed debit failed.
+DEBIT_FAILED = {
+    "type": "invalid_request_error",
+    "code": "payment_intent_payment_attempt_failed",
+    "message": "The latest payment attempt of this PaymentIntent has failed or been canceled, "
+               "and the attached payment method has been removed. You can try confirming "
+               "again with a new payment method.",
 }
 CUSTOMER = {"email": "customer@example.com", "name": "Playground Customer",
             "address": {"country": "DE"}, "phone": None}
@@ -67,7 +85,7 @@ class StripeSandbox:
         self.sessions: dict[str, CheckoutSession] = {}
         self.payment_intents: dict[str, PaymentIntent] = {}
         self.charges: dict[str, Charge] = {}
-        self.refunds: dict[str, Refund] = {}
+        self.refunds = RefundDesk(self)
         self.events: list[Event] = []
         self._events_by_id: dict[str, Event] = {}
         self._open: set[str] = set()
@@ -103,6 +121,8 @@ class StripeSandbox:
     # --- checkout sessions ----------------------------------------------------------------
 
     def create_session(self, spec: SessionSpec, page_url: Callable[[str], str]) -> CheckoutSession:
+        _check_total(sum(line.unit_amount * line.quantity for line in spec.line_items),
+                     spec.currency)
         session_id = stripe_id("cs_test_a1", 56)
         items = [LineItem(id=stripe_id("li_"), name=line.name, description=line.description,
                           currency=line.currency, unit_amount=line.unit_amount,
@@ -116,7 +136,8 @@ class StripeSandbox:
             client_reference_id=spec.client_reference_id, metadata=dict(spec.metadata),
             customer_email=spec.customer_email, locale=spec.locale,
             intent_metadata=dict(spec.intent_metadata),
-            intent_description=spec.intent_description)
+            intent_description=spec.intent_description,
+            payment_method_types=list(spec.payment_method_types))
         self.sessions[session_id] = session
         self._open.add(session_id)
         return session
@@ -162,35 +183,84 @@ class StripeSandbox:
     # --- the pay page's actions -------------------------------------------------------------
 
     def pay(self, session_id: str, *, late: bool = False) -> CheckoutSession:
-        """The customer pays. `late` pays an expired session (a payment after expiry)."""
-        session = self.session(session_id)
-        if session.status == "complete":
-            raise ActionRefused("This Checkout Session is already paid.")
-        if session.status == "expired" and not late:
-            raise ActionRefused("This Checkout Session has expired.")
+        """The customer pays by card. `late` pays an expired session (a payment after expiry)."""
+        session = self._payable(session_id, "card", late=late)
         intent = self._intent_for(session)
-        charge = Charge(id=stripe_id("ch_"), amount=intent.amount, currency=intent.currency,
-                        payment_intent=intent.id, created=self.now(),
-                        metadata=dict(intent.metadata))
-        self.charges[charge.id] = charge
+        charge = self._charge(intent, "card", "succeeded")
         intent.status = "succeeded"
         intent.latest_charge = charge.id
-        intent.last_payment_error = None
-        intent.canceled_at = None
-        session.status = "complete"
-        session.payment_status = "paid"
-        session.last_error = None
-        session.customer_details = {**CUSTOMER, "email": session.customer_email or CUSTOMER["email"]}
-        self._open.discard(session.id)
+        self._complete(session, "paid")
         self.emit("payment_intent.succeeded", intent.to_json())
         self.emit("checkout.session.completed", session.to_json())
         return session
 
+    def pay_by_debit(self, session_id: str) -> CheckoutSession:
+        """SEPA Direct Debit: the session completes unpaid, the money arrives later."""
+        session = self._payable(session_id, "sepa_debit")
+        intent = self._intent_for(session)
+        charge = self._charge(intent, "sepa_debit", "pending")
+        intent.status = "processing"
+        intent.latest_charge = charge.id
+        self._complete(session, "unpaid")
+        self.emit("payment_intent.processing", intent.to_json())
+        self.emit("checkout.session.completed", session.to_json())
+        return session
+
+    def settle_debit(self, session_id: str, outcome: str) -> CheckoutSession:
+        """The bank's answer to a SEPA debit: `succeeded` or `failed`."""
+        if outcome not in ("succeeded", "failed"):
+            raise ValueError("outcome must be succeeded or failed")
+        session = self.session(session_id)
+        intent = self.payment_intents.get(session.payment_intent or "")
+        if intent is None or intent.status != "processing":
+            raise ActionRefused("This Checkout Session has no payment processing.")
+        charge = self.charge(intent.latest_charge or "")
+        charge.status = outcome
+        if outcome == "succeeded":
+            intent.status = "succeeded"
+            session.payment_status = "paid"
+            self.emit("payment_intent.succeeded", intent.to_json())
+            self.emit("checkout.session.async_payment_succeeded", session.to_json())
+        else:
+            charge.failure_code = "insufficient_funds"
+            charge.failure_message = "The customer's account has insufficient funds."
+            intent.status = "requires_payment_method"
+            intent.last_payment_error = {**DEBIT_FAILED,
+                                         "payment_method": {"type": "sepa_debit"}}
+            self.emit("payment_intent.payment_failed", intent.to_json())
+            self.emit("checkout.session.async_payment_failed", session.to_json())
+        return session
+
+    def _payable(self, session_id: str, method: str, *, late: bool = False) -> CheckoutSession:
+        session = self.session(session_id)
+        if session.status == "complete":
+            raise ActionRefused("This Checkout Session is already paid." if session.payment_status
+                                == "paid" else "This Checkout Session is already complete.")
+        if session.status == "expired" and not late:
+            raise ActionRefused("This Checkout Session has expired.")
+        if method not in session.payment_method_types:
+            raise ActionRefused(f"This Checkout Session does not accept {method}.")
+        return session
+
+    def _charge(self, intent: PaymentIntent, method: str, status: str) -> Charge:
+        charge = Charge(id=stripe_id("ch_"), amount=intent.amount, currency=intent.currency,
+                        payment_intent=intent.id, created=self.now(),
+                        metadata=dict(intent.metadata), method=method, status=status)
+        self.charges[charge.id] = charge
+        intent.last_payment_error = None
+        intent.canceled_at = None
+        return charge
+
+    def _complete(self, session: CheckoutSession, payment_status: str) -> None:
+        session.status = "complete"
+        session.payment_status = payment_status
+        session.last_error = None
+        session.customer_details = {**CUSTOMER, "email": session.customer_email or CUSTOMER["email"]}
+        self._open.discard(session.id)
+
     def decline(self, session_id: str) -> CheckoutSession:
         """A declined card: the session stays open and unpaid, the intent records the error."""
-        session = self.session(session_id)
-        if session.status != "open":
-            raise ActionRefused(f"This Checkout Session is {session.status}.")
+        session = self._payable(session_id, "card")
         intent = self._intent_for(session)
         intent.status = "requires_payment_method"
         intent.last_payment_error = dict(DECLINE)
@@ -205,7 +275,8 @@ class StripeSandbox:
             intent = PaymentIntent(id=stripe_id("pi_"), amount=session.amount_total,
                                    currency=session.currency, created=self.now(),
                                    metadata=dict(session.intent_metadata),
-                                   description=session.intent_description)
+                                   description=session.intent_description,
+                                   payment_method_types=list(session.payment_method_types))
             self.payment_intents[intent.id] = intent
             session.payment_intent = intent.id
         return intent
@@ -224,53 +295,15 @@ class StripeSandbox:
             raise StripeError.no_such("charge", charge_id, "charge")
         return charge
 
-    def refund(self, refund_id: str) -> Refund:
-        refund = self.refunds.get(refund_id)
-        if refund is None:
-            raise StripeError.no_such("refund", refund_id, "refund")
-        return refund
-
-    def create_refund(self, spec: RefundSpec, origin: Origin | None = None) -> Refund:
-        if spec.charge is not None:
-            charge = self.charge(spec.charge)
-            if spec.payment_intent is not None and spec.payment_intent != charge.payment_intent:
-                raise StripeError.invalid("charge", f"Charge {charge.id} does not belong to "
-                                          f"PaymentIntent {spec.payment_intent}.")
-        else:
-            intent = self.payment_intent(spec.payment_intent or "")
-            if intent.status != "succeeded" or intent.latest_charge is None:
-                raise StripeError.invalid("payment_intent", f"This PaymentIntent ({intent.id}) "
-                                          "does not have a successful charge to refund.",
-                                          code="charge_not_refundable")
-            charge = self.charge(intent.latest_charge)
-        remaining = charge.amount - charge.amount_refunded
-        if remaining <= 0:
-            raise StripeError.invalid("charge", f"Charge {charge.id} has already been refunded.",
-                                      code="charge_already_refunded")
-        amount = spec.amount if spec.amount is not None else remaining
-        if amount > remaining:
-            digits = stripe_digits(charge.currency)
-            raise StripeError.invalid(
-                "amount", f"Refund amount ({display(amount, charge.currency, digits)}) is greater "
-                f"than unrefunded amount on charge ({display(remaining, charge.currency, digits)})",
-                code="amount_too_large")
-        charge.amount_refunded += amount
-        refund = Refund(id=stripe_id("re_"), amount=amount, currency=charge.currency,
-                        charge=charge.id, payment_intent=charge.payment_intent,
-                        created=self.now(), metadata=dict(spec.metadata), reason=spec.reason)
-        self.refunds[refund.id] = refund
-        self.emit("charge.refunded", charge.to_json(), origin)
-        self.emit("refund.created", refund.to_json(), origin)
-        return refund
-
     # --- events --------------------------------------------------------------------------
 
-    def emit(self, event_type: str, obj: dict[str, Any], origin: Origin | None = None) -> Event:
+    def emit(self, event_type: str, obj: dict[str, Any], origin: Origin | None = None, *,
+             previous: dict[str, Any] | None = None) -> Event:
         origin = origin or Origin()
         wanted = sum(1 for e in self.outbox.endpoints if e.wants(event_type))
         event = Event(id=stripe_id("evt_"), type=event_type, created=self.now(), object=obj,
                       request_id=origin.request_id, idempotency_key=origin.idempotency_key,
-                      pending_webhooks=wanted)
+                      pending_webhooks=wanted, previous_attributes=previous)
         self.events.append(event)
         self._events_by_id[event.id] = event
         body = json.dumps(event.to_json(), indent=2).encode()
@@ -313,3 +346,19 @@ class StripeSandbox:
             await asyncio.gather(self._sweeper, return_exceptions=True)
             self._sweeper = None
         await self.outbox.aclose()
+
+
+def _check_total(total: int, currency: str) -> None:
+    """Stripe's minimum and maximum charge for a Checkout Session in payment mode."""
+    if total < stripe_minimum(currency):
+        if currency.upper() in STRIPE_MINIMUM_CHARGE:
+            least = stripe_text(stripe_minimum(currency), currency)
+            message = ("The Checkout Session's total amount due must add up to at least "
+                       f"{least} {currency.lower()}")
+        else:
+            message = "The Checkout Session's total amount due must be greater than zero."
+        raise StripeError.amount_too_small("line_items", message)
+    if total > STRIPE_MAXIMUM_CHARGE:
+        raise StripeError.amount_too_large(
+            "line_items", "The Checkout Session's total amount due must be no more than "
+            f"{stripe_text(STRIPE_MAXIMUM_CHARGE, currency)}.")
