@@ -122,6 +122,9 @@ def cinebooker_env(args: argparse.Namespace, api_url: str, port: int, secret: st
         CINEBOOKER_DATABASE_URL=args.database_url,
         CINEBOOKER_REDIS_URL=args.redis_url,
         CINEBOOKER_TELEGRAM_API_URL=api_url,
+        # Stand-ins only: `serve` refuses the public default secrets next to a real provider.
+        CINEBOOKER_STRIPE_API_URL=api_url,
+        CINEBOOKER_PAYPAL_API_URL=api_url,
         CINEBOOKER_PUBLIC_URL=f"http://127.0.0.1:{port}",
         CINEBOOKER_WEBHOOK_SECRET=secret,
         CINEBOOKER_BOT_TOKEN=BOT_TOKEN,

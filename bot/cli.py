@@ -25,6 +25,15 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(EXIT_BAD_INPUT)
 
 
+def fail_all(messages: list[str]) -> None:
+    """Each problem on its own line, then exit 2; nothing when there is none."""
+    if not messages:
+        return
+    for message in messages:
+        print(f"cinebooker: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
@@ -83,6 +92,9 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _polling(_args: argparse.Namespace, settings: Settings) -> None:
+    from bot.preflight import public_default_problems
+
+    fail_all(public_default_problems(settings))
     from bot.container import build_container
     from bot.telegram import run_polling
     from bot.worker import BackgroundJobs, WorkerApp
@@ -99,6 +111,9 @@ def _polling(_args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.preflight import provider_problems, public_default_problems, webhook_secret_problems
+
+    fail_all(webhook_secret_problems(settings) + public_default_problems(settings) + provider_problems(settings))
     from aiohttp import web
 
     from bot.container import build_container
@@ -128,6 +143,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
         )
     if args.processes < 1 or args.threads < 1:
         fail("--processes and --threads must be at least 1")
+    from bot.preflight import public_default_problems
+
+    fail_all(public_default_problems(settings))
     run_worker(settings, args.processes, args.threads)
 
 

@@ -16,7 +16,7 @@ from domain.services.bookings import BookingService
 from domain.services.catalog import CatalogService
 from domain.services.catalog_admin import CatalogAdmin
 from domain.services.checkout import CheckoutService
-from domain.payments import PaymentProvider
+from domain.payments import PaymentGateway, PaymentProvider
 from domain.services.deps import BookingPolicy, Deps
 from domain.services.payments import PaymentService, ReturnLinks
 from domain.services.seats import SeatService
@@ -117,17 +117,19 @@ class Container:
         from infrastructure.payments.stripe_gateway import StripeGateway
 
         s = self.settings
-        gateways = {
-            PaymentProvider.STRIPE: StripeGateway(s.stripe_secret_key, s.stripe_api_url),
-            PaymentProvider.PAYPAL: PayPalGateway(
+        # A provider without credentials is not offered (docker-compose passes empty ones).
+        gateways: dict[PaymentProvider, PaymentGateway] = {}
+        if s.stripe_secret_key.get_secret_value():
+            gateways[PaymentProvider.STRIPE] = StripeGateway(s.stripe_secret_key.get_secret_value(), s.stripe_api_url)
+        if s.paypal_client_id and s.paypal_client_secret.get_secret_value():
+            gateways[PaymentProvider.PAYPAL] = PayPalGateway(
                 s.paypal_client_id,
-                s.paypal_client_secret,
+                s.paypal_client_secret.get_secret_value(),
                 s.paypal_api_url,
                 s.paypal_webhook_id,
                 # PayPal brings the buyer back to us; we capture, then send them to the bot.
                 return_url=s.public_url.rstrip("/") + "/payments/paypal/return",
-            ),
-        }
+            )
         return PaymentService(self.deps, gateways, ReturnLinks(self.links.paid, self.links.unpaid))
 
     def hall_pictures(self) -> object | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.container import build_container
 from bot.settings import Settings
@@ -39,7 +40,7 @@ def playground_settings(settings: Settings, addresses: Addresses) -> Settings:
             "stripe_api_url": addresses.chat,
             "paypal_api_url": addresses.chat,
             "public_url": addresses.bot,
-            "webhook_secret": secrets.token_urlsafe(24),
+            "webhook_secret": SecretStr(secrets.token_urlsafe(24)),
             "redis_url": "",  # the embedded mode: in-memory holds, FSM and broker
         }
     )
@@ -54,19 +55,19 @@ def playground_app(settings: Settings) -> web.Application:
     public = settings.public_url.rstrip("/")
     # Beside the SQLite default (./var), so the web chat keeps its chats as the bot
     # keeps its bookings.
-    app = create_telegram_app(tokens=[settings.bot_token], state_path=Path("var/playground/state.json"))
+    app = create_telegram_app(tokens=[settings.bot_token.get_secret_value()], state_path=Path("var/playground/state.json"))
     setup_stripe(
         app,
         StripeSandbox(
-            api_keys=[settings.stripe_secret_key],
-            webhooks=[(public + "/webhooks/stripe", settings.stripe_webhook_secret)],
+            api_keys=[settings.stripe_secret_key.get_secret_value()],
+            webhooks=[(public + "/webhooks/stripe", settings.stripe_webhook_secret.get_secret_value())],
             public_url=settings.telegram_api_url,
         ),
     )
     setup_paypal(
         app,
         PayPalSandbox(
-            clients={settings.paypal_client_id: settings.paypal_client_secret},
+            clients={settings.paypal_client_id: settings.paypal_client_secret.get_secret_value()},
             webhooks=[(public + "/webhooks/paypal", settings.paypal_webhook_id)],
             public_url=settings.telegram_api_url,
         ),

@@ -7,7 +7,6 @@ import logging
 import time
 from typing import Any
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from sqlalchemy import text
 
@@ -17,6 +16,7 @@ from handlers.http import health_routes
 from domain.payments import PaymentProvider
 from handlers.payments import stripe_webhook_route
 from handlers.paypal import paypal_routes
+from handlers.telegram_webhook import WebhookHandler
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -69,20 +69,26 @@ def build_app(container: Container, runtime: TelegramRuntime | None = None, *, s
         return await handler(request)
 
     app.middlewares.append(count)
-    SimpleRequestHandler(
-        runtime.dispatcher, runtime.bot, secret_token=settings.webhook_secret or None
-    ).register(app, path=WEBHOOK_PATH)
+    # Refuses to be built without a secret: the webhook never runs open.
+    webhook_secret = settings.webhook_secret.get_secret_value()
+    WebhookHandler(runtime.dispatcher, runtime.bot, webhook_secret).register(app, path=WEBHOOK_PATH)
     health_routes(app, lambda: check_health(container), metrics.render)
-    stripe_webhook_route(app, container.payments, settings.stripe_webhook_secret, runtime.payment_notices)
-    paypal = container.payments.gateways[PaymentProvider.PAYPAL]
-    paypal_routes(app, container.payments, paypal, runtime.payment_notices, container.links.paid, runtime.translator)  # type: ignore[arg-type]
+    # A provider without credentials has no routes: its webhooks answer 404.
+    gateways = container.payments.gateways
+    if PaymentProvider.STRIPE in gateways:
+        stripe_webhook_route(
+            app, container.payments, settings.stripe_webhook_secret.get_secret_value(), runtime.payment_notices
+        )
+    if PaymentProvider.PAYPAL in gateways:
+        paypal = gateways[PaymentProvider.PAYPAL]
+        paypal_routes(app, container.payments, paypal, runtime.payment_notices, container.links.paid, runtime.translator)  # type: ignore[arg-type]
 
     async def on_startup(_app: web.Application) -> None:
         await learn_username(runtime, container)
         if set_webhook:
             await runtime.bot.set_webhook(
                 settings.public_url.rstrip("/") + WEBHOOK_PATH,
-                secret_token=settings.webhook_secret or None,
+                secret_token=webhook_secret,
                 allowed_updates=runtime.dispatcher.resolve_used_update_types(),
             )
             await set_commands(runtime)

@@ -6,21 +6,39 @@ local files and the playground's stand-ins for Telegram, Stripe and PayPal.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLAYGROUND_TOKEN = "123456:PLAYGROUND-cinebooker-token"
+# The playground's credentials: published in this repository, so they protect
+# nothing. bot/preflight.py refuses them wherever a real service is reached.
+PUBLIC_DEFAULTS = {
+    "bot_token": PLAYGROUND_TOKEN,
+    "stripe_secret_key": "sk_test_playground",
+    "stripe_webhook_secret": "whsec_playground",
+    "paypal_client_id": "playground-client",
+    "paypal_client_secret": "playground-secret",
+    "paypal_webhook_id": "WH-PLAYGROUND",
+}
+# Telegram's rule for setWebhook's secret_token.
+WEBHOOK_SECRET_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CINEBOOKER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="CINEBOOKER_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # A refused value may be a secret: validation errors never repeat it.
+        hide_input_in_errors=True,
     )
 
-    bot_token: str = PLAYGROUND_TOKEN
+    bot_token: SecretStr = SecretStr(PLAYGROUND_TOKEN)
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///./var/cinebooker.db"
     redis_url: str = ""
@@ -28,13 +46,13 @@ class Settings(BaseSettings):
     s3_endpoint_url: str = ""
     s3_create_bucket: bool = False  # create the bucket at start when it is missing
     public_url: str = "http://127.0.0.1:8080"
-    webhook_secret: str = ""
-    stripe_secret_key: str = "sk_test_playground"
-    stripe_webhook_secret: str = "whsec_playground"
+    webhook_secret: SecretStr = SecretStr("")  # `serve` refuses to start without one
+    stripe_secret_key: SecretStr = SecretStr(PUBLIC_DEFAULTS["stripe_secret_key"])
+    stripe_webhook_secret: SecretStr = SecretStr(PUBLIC_DEFAULTS["stripe_webhook_secret"])
     stripe_api_url: str = ""
-    paypal_client_id: str = "playground-client"
-    paypal_client_secret: str = "playground-secret"
-    paypal_webhook_id: str = "WH-PLAYGROUND"
+    paypal_client_id: str = PUBLIC_DEFAULTS["paypal_client_id"]
+    paypal_client_secret: SecretStr = SecretStr(PUBLIC_DEFAULTS["paypal_client_secret"])
+    paypal_webhook_id: str = PUBLIC_DEFAULTS["paypal_webhook_id"]
     paypal_api_url: str = ""
     staff_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     hold_minutes: int = Field(10, ge=1, le=120)
@@ -70,6 +88,15 @@ class Settings(BaseSettings):
             if not all(p.lstrip("-").isdigit() for p in parts):
                 raise ValueError("use comma-separated Telegram user ids, e.g. 123,456")
             return [int(p) for p in parts]
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value()
+        if raw and not WEBHOOK_SECRET_CHARS.match(raw):
+            # The value itself is never repeated: error lines may end up in logs.
+            raise ValueError("use 1-256 characters of A-Z a-z 0-9 _ - (Telegram's rule for secret_token)")
         return value
 
     @field_validator("timezone")

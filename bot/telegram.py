@@ -102,7 +102,7 @@ def build_bot(container: Container) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url.rstrip("/")))
     session.middleware(RetryAfterMiddleware())
     keep_response_types()  # or a garbage collection makes the next answer rebuild its model
-    return Bot(settings.bot_token, session=session)
+    return Bot(settings.bot_token.get_secret_value(), session=session)
 
 
 # aiogram-dialog's key for a chat's default dialog stack; all its keys' prefix.

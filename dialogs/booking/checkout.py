@@ -157,6 +157,9 @@ async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
             status=t(f"status-{booking.status}"),
         ),
         "can_pay": awaiting and svc.payments is not None,
+        # Only the providers this installation has credentials for.
+        "can_pay_card": awaiting and svc.payments is not None and PaymentProvider.STRIPE in svc.payments.gateways,
+        "can_pay_paypal": awaiting and svc.payments is not None and PaymentProvider.PAYPAL in svc.payments.gateways,
         "pay_url": dialog_manager.dialog_data.get("pay_url", ""),
     }
 
@@ -226,8 +229,8 @@ summary_window = Window(
 reserved_window = Window(
     Format("{reserved}"),
     Row(
-        Button(T("button-pay-card"), id="pc", on_click=on_pay_card, when="can_pay"),
-        Button(T("button-pay-paypal"), id="pp", on_click=on_pay_paypal, when="can_pay"),
+        Button(T("button-pay-card"), id="pc", on_click=on_pay_card, when="can_pay_card"),
+        Button(T("button-pay-paypal"), id="pp", on_click=on_pay_paypal, when="can_pay_paypal"),
     ),
     state=Booking.reserved,
     getter=reserved_getter,

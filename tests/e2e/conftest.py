@@ -21,6 +21,8 @@ from playground.telegram.app import SERVER_KEY, create_telegram_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "700100:cinebooker-e2e-token"
+# `serve` never runs its Telegram webhook open; tests that serve one use this.
+WEBHOOK_SECRET = "e2e-telegram-webhook-secret"
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def settings_for(db_url: str, api_url: str, **extra: object) -> Settings:
         timezone="Europe/Berlin",
         cache_dir=str(Path(tempfile.gettempdir()) / "cinebooker-e2e-cache"),
         # Scripted customers click faster than people; the flood test sets its own.
-        **{"throttle_burst": 200, **extra},
+        **{"throttle_burst": 200, "webhook_secret": WEBHOOK_SECRET, **extra},
     )
 
 

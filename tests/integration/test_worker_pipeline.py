@@ -68,7 +68,7 @@ async def pipeline(
             seller_vat_id="DE123456789",
             **extra,
         )
-        await chat.register_bot(settings.bot_token)
+        await chat.register_bot(settings.bot_token.get_secret_value())
         storage = None
         if failing:
             from infrastructure.storage.factory import build_storage
