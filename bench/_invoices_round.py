@@ -250,6 +250,8 @@ async def run_round(config: Config, threads: int, children: Children, work: Path
     }
     playground, api_url = await start_playground(children, work, f"playground-t{threads}")
     settings["telegram_api_url"] = api_url
+    # Stand-ins for the providers too: the worker refuses public credentials next to real ones.
+    settings["stripe_api_url"] = settings["paypal_api_url"] = api_url
     bench_settings = Settings(_env_file=None, **settings)  # type: ignore[arg-type]
     container = build_container(bench_settings)  # no `jobs`: paying queues nothing
     redis = Redis.from_url(config.redis_url)

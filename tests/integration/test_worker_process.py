@@ -36,6 +36,9 @@ def _env(settings, tmp_path: Path) -> dict[str, str]:
         CINEBOOKER_DATABASE_URL=settings.database_url,
         CINEBOOKER_REDIS_URL=settings.redis_url,
         CINEBOOKER_TELEGRAM_API_URL=settings.telegram_api_url,
+        # Stand-ins for the providers too: the worker refuses public credentials next to real ones.
+        CINEBOOKER_STRIPE_API_URL=settings.telegram_api_url,
+        CINEBOOKER_PAYPAL_API_URL=settings.telegram_api_url,
         CINEBOOKER_BOT_TOKEN=settings.bot_token.get_secret_value(),
         CINEBOOKER_STORAGE_URL=settings.storage_url,
         CINEBOOKER_LOG_LEVEL="INFO",
