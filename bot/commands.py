@@ -69,11 +69,14 @@ async def export_catalog(settings: Settings, file: Path | None) -> None:
 
 
 async def reconcile_payments(settings: Settings, days: int) -> None:
-    from domain.errors import PaymentProviderDown
-
+    """Every payment it could not settle is a line on stderr; the others are settled
+    anyway, and the exit status is 1 at the end if any was not."""
     async with _container(settings) as container:
-        try:
-            report = await container.payments.reconcile(days)
-        except PaymentProviderDown as exc:
-            fail(f"payment provider unreachable: {exc}; run it again later")
+        report = await container.payments.reconcile(days)
     print(f"reconciled: {report.summary()}")
+    for line in report.needs_staff:
+        print(f"for staff: {line}")
+    for line in report.failures:
+        print(f"cinebooker: not settled: {line}", file=sys.stderr)
+    if report.failures:
+        raise SystemExit(1)

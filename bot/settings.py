@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     paypal_api_url: str = ""
     staff_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     hold_minutes: int = Field(10, ge=1, le=120)
-    payment_minutes: int = Field(15, ge=1, le=24 * 60)
+    # Stripe sessions live the window plus 31 minutes and at most a day (stripe_gateway.py).
+    payment_minutes: int = Field(15, ge=1, le=22 * 60)
     cancel_before_minutes: int = Field(120, ge=0)
     max_seats: int = Field(10, ge=1, le=50)
     timezone: str = "UTC"

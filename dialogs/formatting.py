@@ -6,16 +6,16 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.context import Texts
-from domain.money import Money
+from domain.money import Money, decimal_text
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "RUB": "₽"}
 
 
 def money(value: Money) -> str:
-    whole, cents = divmod(abs(value.amount), 100)
+    """With the currency's own decimals: "6.00 €", "1500 JPY", "1.500 KWD"."""
     sign = "−" if value.amount < 0 else ""
     symbol = SYMBOLS.get(value.currency, value.currency)
-    return f"{sign}{whole}.{cents:02d} {symbol}"
+    return f"{sign}{decimal_text(abs(value.amount), value.currency)} {symbol}"
 
 
 def day_label(day: date, t: Texts) -> str:

@@ -112,11 +112,15 @@ async def on_cancel(callback: CallbackQuery, _b: Button, manager: DialogManager)
     payments = services(manager).payments
     if result.refund_due and payments is not None:
         try:
-            await payments.refund_booking(result.booking.id)
+            refunds = await payments.refund_booking(result.booking.id)
         except PaymentProviderDown:
             # The booking is cancelled and its seats are free; the refund is owed
             # and is retried by reconciliation.
             say(manager, t("cancel-done-refund-later"), alert=True)
+            await manager.switch_to(MyBookings.detail)
+            return
+        if refunds.needs_staff:  # refused by the provider, or charged back
+            say(manager, t("cancel-done-refund-staff"), alert=True)
             await manager.switch_to(MyBookings.detail)
             return
     say(manager, t("cancel-done-refund" if result.refund_due else "cancel-done"), alert=True)

@@ -70,6 +70,23 @@ class PaymentProviderDown(DomainError):
     code = "payment_provider_down"
 
 
+class PaymentsMisconfigured(PaymentProviderDown):
+    """The provider refuses our credentials or account: an operator's fix. To the
+    customer, payments are unavailable; the log says what to fix, once."""
+
+    code = "payment_provider_down"
+
+
+class ProviderRefused(DomainError):
+    """The provider refused a request for good; ``reason`` is a Refusal."""
+
+    code = "provider_refused"
+
+    def __init__(self, reason: str, message: str = "", **params: Any) -> None:
+        super().__init__(message or f"refused: {reason}", reason=reason, **params)
+        self.reason = reason
+
+
 class PaymentNotPossible(DomainError):
     """The booking cannot be paid (any more): expired, cancelled, paid."""
 

@@ -1,13 +1,52 @@
-"""Money as integer minor units with an ISO currency: no floats anywhere."""
+"""Money as integer minor units with an ISO currency: no floats anywhere.
+
+A currency's minor unit is not always a hundredth: JPY has none, KWD and BHD have
+thousandths. Each currency's exponent comes from CLDR through Babel, a maintained
+source, and every parse, display and provider amount goes through ``exponent``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.numbers import get_currency_precision, list_currencies
+
+
+# No price comes near this many digits; a longer text is not an amount.
+MAX_DIGITS = 18
+
+
+@lru_cache(maxsize=None)
+def exponent(currency: str) -> int:
+    """Digits after the decimal point in ``currency``'s amounts (EUR 2, JPY 0, KWD 3)."""
+    return get_currency_precision(currency)
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    """An ISO 4217 code CLDR knows (case matters: codes are upper case)."""
+    return isinstance(code, str) and len(code) == 3 and code.isupper() and code in _known()
+
+
+def decimal_text(amount: int, currency: str) -> str:
+    """Minor units as a plain decimal of the currency: 1250 EUR -> "12.50", 1500 JPY ->
+    "1500", 1500 KWD -> "1.500"."""
+    digits = exponent(currency)
+    sign = "-" if amount < 0 else ""
+    if digits == 0:
+        return f"{sign}{abs(amount)}"
+    whole, frac = divmod(abs(amount), 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Money:
-    amount: int  # minor units (cents)
+    amount: int  # minor units of the currency (see ``exponent``)
     currency: str
 
     def __post_init__(self) -> None:
@@ -52,9 +91,7 @@ class Money:
         return Money(self.amount - net, self.currency)
 
     def format(self) -> str:
-        sign = "-" if self.amount < 0 else ""
-        whole, cents = divmod(abs(self.amount), 100)
-        return f"{sign}{whole}.{cents:02d} {self.currency}"
+        return f"{decimal_text(self.amount, self.currency)} {self.currency}"
 
     def __str__(self) -> str:
         return self.format()
@@ -67,17 +104,34 @@ def _div_half_up(numerator: int, denominator: int) -> int:
     return sign * ((2 * n + d) // (2 * d))
 
 
-def parse_amount(text: str | int) -> int:
-    """'12.50' or 1250 -> 1250 minor units, refusing floats' rounding surprises."""
+def parse_decimal(text: str, digits: int) -> int:
+    """A plain decimal with at most ``digits`` decimals, scaled to an integer
+    ("12.5", 2 -> 1250); ASCII digits only, no exponent, no float."""
+    raw = text.strip()
+    negative = raw[:1] == "-"
+    if raw[:1] in ("+", "-"):
+        raw = raw[1:]
+    whole, _, frac = raw.partition(".")
+    if len(raw) > MAX_DIGITS or not (whole.isascii() and whole.isdigit()) or (
+        frac and (not (frac.isascii() and frac.isdigit()) or len(frac) > digits)
+    ):
+        places = f"at most {digits} decimals" if digits else "no decimals"
+        raise ValueError(f"not a decimal with {places}: {text!r}")
+    value = int(whole) * 10**digits + int(frac.ljust(digits, "0") or 0)
+    return -value if negative else value
+
+
+def parse_amount(text: str | int, currency: str) -> int:
+    """'12.50' EUR or 12 EUR -> 1250; '1500' JPY -> 1500; '1.5' KWD -> 1500. Refuses
+    more decimals than the currency has, and anything that is not a plain decimal
+    (floats' rounding surprises, '1e3', '²')."""
     if isinstance(text, bool):
         raise ValueError("not an amount")
+    digits = exponent(currency)
     if isinstance(text, int):
-        return text
-    raw = str(text).strip()
-    negative = raw.startswith("-")
-    raw = raw.lstrip("+-")
-    whole, _, frac = raw.partition(".")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
-        raise ValueError(f"not an amount with at most 2 decimals: {text!r}")
-    value = int(whole) * 100 + int(frac.ljust(2, "0") or 0)
-    return -value if negative else value
+        return text * 10**digits  # whole units
+    try:
+        return parse_decimal(str(text), digits)
+    except ValueError:
+        places = f"at most {digits} decimals" if digits else "no decimals"
+        raise ValueError(f"not an amount of {currency} ({places}): {text!r}") from None

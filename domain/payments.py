@@ -22,19 +22,48 @@ class PaymentProvider(StrEnum):
 
 class PaymentStatus(StrEnum):
     OPEN = "open"  # a link was made; the customer has not paid (yet)
+    PROCESSING = "processing"  # paid by a method that settles later (a debit)
     PAID = "paid"
     EXPIRED = "expired"  # the link lapsed unpaid
+    REFUSED = "refused"  # approved for another amount than due: never taken
+    REFUND_PENDING = "refund_pending"  # refund asked for; the provider has not finished
     REFUNDED = "refunded"
+    REFUND_FAILED = "refund_failed"  # the provider could not refund: staff must act
+    DISPUTED = "disputed"  # the buyer's bank took it back; refunds go through the dispute
+
+
+# A payment whose money we hold (or held): a cancellation owes a refund.
+HELD = frozenset({PaymentStatus.PAID, PaymentStatus.REFUND_FAILED})
+# Statuses a staff member must look at; reconcile lists them.
+NEEDS_STAFF = frozenset({PaymentStatus.REFUND_FAILED, PaymentStatus.DISPUTED})
 
 
 class ProviderStatus(StrEnum):
     """A provider's word on a checkout, in our terms."""
 
     OPEN = "open"
+    PROCESSING = "processing"  # Stripe: complete but unpaid (delayed method settling)
     APPROVED = "approved"  # PayPal: the buyer approved; a capture makes it paid
     PAID = "paid"
     EXPIRED = "expired"
     FAILED = "failed"
+
+
+class RefundStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+    PENDING = "pending"  # the provider accepted it; the money is on its way
+    FAILED = "failed"  # the provider gave up (a closed card): staff must act
+
+
+class Refusal(StrEnum):
+    """Why a provider refused a request for good (retrying would not help)."""
+
+    AMOUNT_TOO_SMALL = "amount_too_small"  # below the provider's minimum charge
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    CURRENCY_UNSUPPORTED = "currency_unsupported"
+    ALREADY_REFUNDED = "already_refunded"  # e.g. refunded in the provider's dashboard
+    DISPUTED = "disputed"  # charged back: no refund possible
+    INVALID = "invalid"  # anything else the provider calls a bad request
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +104,13 @@ class ProviderPayment:
     booking_id: int | None = None  # from the metadata we set at creation
 
 
+@dataclass(frozen=True, slots=True)
+class ProviderRefund:
+    ref: str | None  # Stripe or PayPal refund id; None for one made outside CineBooker
+    status: RefundStatus
+    reason: str | None = None  # why it failed, in the provider's words
+
+
 @dataclass(slots=True)
 class Payment:
     id: int | None
@@ -88,10 +124,13 @@ class Payment:
     expires_at: datetime
     paid_ref: str | None = None
     refund_ref: str | None = None
+    problem: str | None = None  # what went wrong, for staff (a mismatch, a failed refund)
 
 
 class PaymentGateway(Protocol):
-    """One provider's API. Errors it cannot retry become PaymentProviderDown."""
+    """One provider's API. A provider that cannot be reached (or is misconfigured)
+    raises PaymentProviderDown; a request it refuses for good raises
+    ProviderRefused with a Refusal. Nothing else escapes."""
 
     provider: PaymentProvider
 
@@ -107,6 +146,11 @@ class PaymentGateway(Protocol):
         """Make an unpaid checkout unpayable (best effort where the provider can)."""
         ...
 
-    async def refund(self, paid_ref: str, amount: Money, idempotency_key: str) -> str:
-        """Give the money back; returns the provider's refund id."""
+    async def refund(self, paid_ref: str, amount: Money | None, idempotency_key: str) -> ProviderRefund:
+        """Give the money back (``None``: all of it). A payment refunded already (in the
+        provider's dashboard, say) answers with that refund, not an error."""
+        ...
+
+    async def fetch_refund(self, refund_ref: str) -> ProviderRefund:
+        """Where a refund stands now (pending ones settle later)."""
         ...

@@ -54,7 +54,7 @@ class BookingExpirySweeper:
         for booking_id in expired:
             booking = await self.services.bookings.get(booking_id)
             chat = booking.customer_id
-            locale = await self.languages.get(chat) or self.translator.default
+            locale = await self.languages.of_customer(chat) or self.translator.default
             try:
                 await self.bot.send_message(chat, self.translator.get(locale, "booking-expired", number=booking_id))
             except Exception:  # noqa: BLE001 - a blocked bot must not stop the others

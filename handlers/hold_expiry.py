@@ -51,7 +51,7 @@ class HoldExpiryNotifier:
             # Extended meanwhile (another tap, another replica): look again later.
             await self.watcher.watch(watch, selection.remaining_ms)  # type: ignore[attr-defined]
             return False
-        locale = await self.languages.get(watch.user_id) or self.translator.default
+        locale = await self.languages.of_customer(watch.user_id) or self.translator.default
         await self.bot.send_message(watch.chat_id, self.translator.get(locale, "hold-expired"))
         try:
             await self.bg.bg(self.bot, watch.user_id, watch.chat_id).update({})

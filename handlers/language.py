@@ -24,6 +24,11 @@ class LanguageStore:
         data = await self.storage.get_data(self._key(user_id))
         return data.get("code")
 
+    async def of_customer(self, user_id: int) -> str | None:
+        """For messages nobody asked for (payments, expiry): the language chosen, else
+        the one stored when the customer first wrote (their Telegram language)."""
+        return await self.get(user_id) or await self.customers.language(user_id)
+
     async def set(self, user: User, code: str) -> None:
         await self.storage.set_data(self._key(user.id), {"code": code})
         # The database keeps it too, for messages the worker sends later.

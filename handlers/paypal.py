@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Callable
+from typing import Annotated, Callable
 
 from aiohttp import web
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from domain.errors import PaymentProviderDown
 from domain.payments import PaymentProvider
@@ -31,18 +32,58 @@ RETURN_PATH = "/payments/paypal/return"
 _ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _order_id(event_type: str, resource: Any) -> str | None:
-    """The order an event is about, for the two events that mean "settle it now"."""
-    if not isinstance(resource, dict):
-        return None
-    ref: Any = None
-    if event_type == "CHECKOUT.ORDER.APPROVED":
-        ref = resource.get("id")
-    elif event_type == "PAYMENT.CAPTURE.COMPLETED":
-        data = resource.get("supplementary_data")
-        related = data.get("related_ids") if isinstance(data, dict) else None
-        ref = related.get("order_id") if isinstance(related, dict) else None
-    return ref if isinstance(ref, str) and _ORDER_ID.fullmatch(ref) else None
+Ref = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+class _Loose(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class RelatedIds(_Loose):
+    order_id: Ref | None = None
+
+
+class Supplementary(_Loose):
+    related_ids: RelatedIds | None = None
+
+
+class Resource(_Loose):
+    id: Ref | None = None
+    supplementary_data: Supplementary | None = None
+
+
+class PayPalEvent(_Loose):
+    """The parts of a PayPal webhook event we read; anything else in it is ignored."""
+
+    id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    event_type: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    resource: Resource | None = None
+
+    def subject(self) -> tuple[str, str | None]:
+        """What the event is about: (subject, ref) for PaymentService.handle_event."""
+        resource = self.resource or Resource()
+        related = resource.supplementary_data.related_ids if resource.supplementary_data else None
+        order = related.order_id if related else None
+        return {
+            # The buyer approved: capture (settle asks the order again first).
+            "CHECKOUT.ORDER.APPROVED": ("checkout", resource.id),
+            "PAYMENT.CAPTURE.COMPLETED": ("checkout", order),
+            "PAYMENT.CAPTURE.DENIED": ("checkout", order),
+            # The resource of a refund event is the refund.
+            "PAYMENT.CAPTURE.REFUNDED": ("refund", resource.id),
+            # A reversal is a chargeback of the capture (our paid_ref).
+            "PAYMENT.CAPTURE.REVERSED": ("dispute", resource.id),
+        }.get(self.event_type, ("none", None))
+
+
+def parse_paypal_event(body: bytes) -> PayPalEvent:
+    """The event in a webhook body; ValueError with a short reason otherwise."""
+    try:
+        return PayPalEvent.model_validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        raise ValueError(f"{where}: {first['msg']}"[:200]) from None
 
 
 def _locale(request: web.Request, translator: Translator) -> str:
@@ -74,20 +115,28 @@ def paypal_routes(
         if body is None:
             return web.json_response({"error": "body too large"}, status=413)
         try:
-            event = await gateway.verify_webhook(request.headers, body)
-            event_id, event_type = str(event["id"]), str(event["event_type"])
-        except (WebhookRejected, KeyError, TypeError) as exc:
+            # Read before asking PayPal: a body that is not an event costs no call out.
+            event = parse_paypal_event(body)
+        except ValueError as exc:
+            log.warning("paypal webhook refused: malformed event: %s", exc)
+            return web.json_response({"error": f"malformed event: {exc}"}, status=400)
+        try:
+            await gateway.verify_webhook(request.headers, body)
+        except WebhookRejected as exc:
             log.warning("paypal webhook refused: %s", exc)
-            return web.json_response({"error": "invalid signature or payload"}, status=400)
+            return web.json_response({"error": "invalid signature"}, status=400)
         except PaymentProviderDown as exc:
             log.warning("paypal webhook not verified yet: %s", exc)
             return web.json_response({"error": "try again"}, status=503)
-        ref = _order_id(event_type, event.get("resource"))
+        subject, ref = event.subject()
         try:
-            result = await payments.handle_event(PaymentProvider.PAYPAL, event_id, event_type, ref)
+            result = await payments.handle_event(PaymentProvider.PAYPAL, event.id, event.event_type, ref, subject)
         except PaymentProviderDown as exc:
-            log.warning("paypal event %s not settled yet: %s", event_id, exc)
+            log.warning("paypal event %s not settled yet: %s", event.id, exc)
             return web.json_response({"error": "try again"}, status=503)
+        except Exception:  # noqa: BLE001 - recorded unsettled; PayPal retries, reconcile reports it
+            log.exception("paypal event %s (%s) could not be settled", event.id, event.event_type)
+            return web.json_response({"error": "not settled; try again"}, status=500)
         await on_settled(result)
         return web.json_response({"received": True, "outcome": str(result.outcome)})
 

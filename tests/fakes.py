@@ -14,21 +14,16 @@ from typing import Sequence
 from domain.booking import ACTIVE_STATUSES, Booking, BookingStatus
 from domain.catalog import Movie, Showtime, TicketType
 from domain.customer import Customer
-from domain.errors import AlreadyExists, PaymentProviderDown, SeatsUnavailable
+from domain.errors import AlreadyExists, SeatsUnavailable
 from domain.hall import Hall
 from domain.invoices import Invoice, InvoiceDelivery, Ticket
 from domain.jobs import OutboxJob
-from domain.money import Money
 from domain.payments import (
-    CheckoutRequest,
     Payment,
     PaymentProvider,
-    PaymentStatus,
-    ProviderCheckout,
-    ProviderPayment,
-    ProviderStatus,
 )
 from domain.promo import PromoCode
+from tests.fake_payments import FakeGateway, FakeInstallation, FakePayments, FakeProviderEvents  # noqa: F401
 
 
 class FakeClock:
@@ -56,6 +51,8 @@ class Store:
         self.bookings: dict[int, Booking] = {}
         self.payments: dict[int, Payment] = {}
         self.events: dict[tuple[PaymentProvider, str], datetime | None] = {}
+        self.event_outcomes: dict[tuple[PaymentProvider, str], str | None] = {}
+        self.installation: str | None = None
         self.reminded: dict[int, datetime] = {}
         self.invoices: dict[int, Invoice] = {}
         self.deliveries: dict[int, InvoiceDelivery] = {}
@@ -248,59 +245,6 @@ class FakeBookings(_Repo):
         ][:limit]
 
 
-class FakePayments(_Repo):
-    async def add(self, payment: Payment) -> Payment:
-        if any(p.provider_ref == payment.provider_ref for p in self.s.payments.values()):
-            raise ValueError("duplicate provider reference")
-        payment.id = self.s.new_id()
-        self.s.payments[payment.id] = copy.deepcopy(payment)
-        return payment
-
-    async def get_by_ref(self, provider: PaymentProvider, provider_ref: str):
-        found = next(
-            (p for p in self.s.payments.values() if p.provider is provider and p.provider_ref == provider_ref), None
-        )
-        return copy.deepcopy(found)
-
-    async def for_booking(self, booking_id: int):
-        return [copy.deepcopy(p) for p in self.s.payments.values() if p.booking_id == booking_id]
-
-    async def set_status(self, payment: Payment, sources, **fields) -> bool:
-        stored = self.s.payments.get(payment.id)
-        if stored is None or stored.status not in sources:
-            return False
-        for name, value in fields.items():
-            setattr(payment, name, value)
-        self.s.payments[payment.id] = copy.deepcopy(payment)
-        return True
-
-    async def with_status(self, statuses, since):
-        found = [p for p in self.s.payments.values() if p.status in statuses and p.created_at >= since]
-        return [copy.deepcopy(p) for p in sorted(found, key=lambda p: p.created_at)]
-
-    async def open_for_bookings(self, booking_ids):
-        return [
-            copy.deepcopy(p)
-            for p in self.s.payments.values()
-            if p.booking_id in booking_ids and p.status is PaymentStatus.OPEN
-        ]
-
-
-class FakeProviderEvents(_Repo):
-    async def record(self, provider, event_id, event_type, at) -> bool:
-        key = (provider, event_id)
-        if key in self.s.events:
-            return False
-        self.s.events[key] = None
-        return True
-
-    async def processed(self, provider, event_id) -> bool:
-        return self.s.events.get((provider, event_id)) is not None
-
-    async def mark_processed(self, provider, event_id, at) -> None:
-        self.s.events[(provider, event_id)] = at
-
-
 class FakeInvoices(_Repo):
     async def next_seq(self, series: str) -> int:
         self.s.counters[series] = self.s.counters.get(series, 0) + 1
@@ -422,6 +366,7 @@ class FakeUnitOfWork:
         self.bookings = FakeBookings(self)
         self.payments = FakePayments(self)
         self.provider_events = FakeProviderEvents(self)
+        self.installation = FakeInstallation(self)
         self.invoices = FakeInvoices(self)
         self.tickets = FakeTickets(self)
         self.reminders = FakeReminders(self)
@@ -447,60 +392,3 @@ class FakeUnitOfWork:
 
     async def rollback(self) -> None:
         self.staged = copy.deepcopy(self.store)
-
-
-class FakeGateway:
-    """A payment provider in memory: links, payments, approvals, refunds, outages."""
-
-    def __init__(self, provider: PaymentProvider) -> None:
-        self.provider = provider
-        self.checkouts: dict[str, dict] = {}
-        self.by_key: dict[str, str] = {}
-        self.refunds: dict[str, str] = {}
-        self.down = False
-        self.expired: list[str] = []
-
-    def _check(self) -> None:
-        if self.down:
-            raise PaymentProviderDown(f"{self.provider} is down")
-
-    async def create_checkout(self, request: CheckoutRequest) -> ProviderCheckout:
-        self._check()
-        if request.idempotency_key in self.by_key:
-            ref = self.by_key[request.idempotency_key]
-        else:
-            ref = f"{self.provider}-{len(self.checkouts) + 1}"
-            self.by_key[request.idempotency_key] = ref
-            self.checkouts[ref] = {"request": request, "status": ProviderStatus.OPEN, "paid_ref": None}
-        return ProviderCheckout(ref, f"https://pay.invalid/{ref}")
-
-    def pay(self, ref: str) -> None:
-        """The customer pays (Stripe-like: money taken at once)."""
-        self.checkouts[ref].update(status=ProviderStatus.PAID, paid_ref=f"pi-{ref}")
-
-    def approve(self, ref: str) -> None:
-        """The buyer approves (PayPal-like: a capture takes the money)."""
-        self.checkouts[ref]["status"] = ProviderStatus.APPROVED
-
-    async def fetch(self, provider_ref: str) -> ProviderPayment:
-        self._check()
-        c = self.checkouts[provider_ref]
-        return ProviderPayment(provider_ref, c["status"], c["request"].total, c["paid_ref"], c["request"].booking_id)
-
-    async def capture(self, provider_ref: str, idempotency_key: str) -> ProviderPayment:
-        self._check()
-        c = self.checkouts[provider_ref]
-        if c["status"] is ProviderStatus.APPROVED:
-            c.update(status=ProviderStatus.PAID, paid_ref=f"cap-{provider_ref}")
-        return await self.fetch(provider_ref)
-
-    async def expire(self, provider_ref: str) -> None:
-        self._check()
-        c = self.checkouts[provider_ref]
-        if c["status"] is ProviderStatus.OPEN:
-            c["status"] = ProviderStatus.EXPIRED
-            self.expired.append(provider_ref)
-
-    async def refund(self, paid_ref: str, amount: Money, idempotency_key: str) -> str:
-        self._check()
-        return self.refunds.setdefault(idempotency_key, f"re-{len(self.refunds) + 1}")

@@ -24,11 +24,12 @@ from domain.errors import (
     NotFound,
     PaymentNotPossible,
     PaymentProviderDown,
+    ProviderRefused,
     PromoRefused,
     SalesClosed,
     SeatsUnavailable,
 )
-from domain.payments import PaymentProvider
+from domain.payments import PaymentProvider, Refusal
 
 PROMO_MAX_CHARS = 32
 
@@ -186,6 +187,11 @@ async def _pay(callback: CallbackQuery, manager: DialogManager, provider: Paymen
         return
     except (PaymentNotPossible, NotFound):
         say(manager, t("payment-not-possible"), alert=True)
+        return
+    except ProviderRefused as exc:
+        minimum = exc.params.get("minimum")
+        small = exc.reason == Refusal.AMOUNT_TOO_SMALL and minimum is not None
+        say(manager, t("pay-too-small", minimum=money(minimum)) if small else t("pay-refused"), alert=True)
         return
     manager.dialog_data["pay_url"] = payment.url
     await manager.switch_to(Booking.pay)

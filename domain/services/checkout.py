@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.booking import Booking, BookingSeat, BookingStatus
+from domain.jobs import Jobs
 from domain.catalog import DEFAULT_TICKET_TYPE, Showtime, TicketType
 from domain.customer import Customer
 from domain.errors import HoldLost, InvalidSeats, NotFound, PromoRefused, SalesClosed, SeatsUnavailable
@@ -12,6 +15,9 @@ from domain.pricing import DiscountSource, PricedSeat, Quote, build_quote
 from domain.promo import PromoCode, PromoRefusal, normalize_code
 from domain.services.deps import Deps
 from domain.services.lookups import CatalogLookup
+
+# The "provider" of a booking that cost nothing.
+FREE_PROVIDER = "free"
 
 
 class CheckoutService:
@@ -105,6 +111,8 @@ class CheckoutService:
                     promo.id, customer.telegram_id
                 ):
                     raise PromoRefused(PromoRefusal.EXHAUSTED)
+            if booking.total.amount == 0:
+                await _confirm_free(uow, booking, now)
             await uow.commit()
         # The booking now guards the seats; the hold has done its job.
         await self.d.holds.release(showtime_id, list(owned), owner)
@@ -162,6 +170,19 @@ class CheckoutService:
             customer_uses=await uow.promos.customer_uses(promo.id, customer_id),
         )
         return (None, refusal) if refusal else (promo, None)
+
+
+async def _confirm_free(uow: UnitOfWork, booking: Booking, now: datetime) -> None:
+    """Nothing to pay (a 100% promo code, a fixed one above the price): no provider
+    is asked, which would refuse a zero amount; the booking is paid at once and its
+    invoice (of 0) follows like any other."""
+    booking.transition(BookingStatus.PAID, now)
+    fields = {"payment_provider": FREE_PROVIDER, "payment_ref": f"{FREE_PROVIDER}-{booking.id}", "paid_amount": 0}
+    if not await uow.bookings.set_status(booking, frozenset({BookingStatus.AWAITING_PAYMENT}), **fields):
+        raise HoldLost("the booking changed while it was made")
+    for name, value in fields.items():
+        setattr(booking, name, value)
+    await uow.outbox.add(Jobs.ISSUE_INVOICE, {"booking_id": booking.id}, now)
 
 
 async def _showtime_and_hall(uow: UnitOfWork, showtime_id: int) -> tuple[Showtime, Hall]:

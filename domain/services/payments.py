@@ -2,17 +2,21 @@
 
 Every provider event is a trigger only: settle() asks the provider again and acts
 on its answer, so a forged, repeated or reordered event changes nothing on its own.
+Money that does not match its booking is never kept: a PayPal order approved for
+another amount is not captured, a Stripe payment of another amount is refunded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Callable, Mapping
 
-from domain.booking import BookingStatus
-from domain.errors import NotFound, PaymentNotPossible, PaymentProviderDown
+from domain.booking import Booking, BookingStatus
+from domain.errors import NotFound, PaymentMismatch, PaymentNotPossible, PaymentProviderDown
 from domain.money import Money
 from domain.payments import (
     CheckoutLine,
@@ -28,15 +32,31 @@ from domain.services.bookings import BookingService, PaymentOutcome
 from domain.services.deps import Deps
 from domain.services.lookups import load_showtime
 
+log = logging.getLogger(__name__)
+
+# A payment in one of these is settled for good: a checkout event changes nothing.
+_SETTLED = frozenset({
+    PaymentStatus.REFUSED, PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED,
+    PaymentStatus.REFUND_FAILED, PaymentStatus.DISPUTED,
+})
+
 
 class SettleOutcome(StrEnum):
     PAID = "paid"  # the booking is paid (now or already)
     LATE_PAID = "late_paid"  # paid after expiry, seats still free
     ALREADY_PAID = "already_paid"  # the same payment reported again (another event)
     REFUNDED = "refunded"  # paid but could not be honoured: money returned
+    REFUND_PENDING = "refund_pending"  # ...returned, the provider is still finishing
+    REFUND_FAILED = "refund_failed"  # the provider could not refund: staff must act
+    DISPUTED = "disputed"  # the buyer's bank took the money back
+    MISMATCH_REFUNDED = "mismatch_refunded"  # paid another amount than due: refunded
+    MISMATCH_REFUSED = "mismatch_refused"  # approved for another amount: never taken
+    PROCESSING = "processing"  # paid by a method that settles later
     EXPIRED = "expired"  # the link lapsed unpaid
     PENDING = "pending"  # nothing to do yet
+    UNCHANGED = "unchanged"  # settled before; nothing more to do
     DUPLICATE = "duplicate"  # an event seen and processed before
+    IGNORED = "ignored"  # an event of a kind or about an object that is not ours
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +64,8 @@ class SettleResult:
     outcome: SettleOutcome
     booking_id: int | None = None
     customer_id: int | None = None
-
-
-@dataclass(slots=True)
-class ReconcileReport:
-    bookings_expired: int = 0
-    links_expired: int = 0
-    confirmed: int = 0
-    refunded: int = 0
-    failed: int = 0  # provider did not answer: run again later
-
-    def summary(self) -> str:
-        return (
-            f"{self.bookings_expired} bookings expired, {self.links_expired} links closed, "
-            f"{self.confirmed} payments confirmed, {self.refunded} refunded, {self.failed} not reachable"
-        )
+    paid: Money | None = None  # what the provider says was paid, where it matters
+    due: Money | None = None  # what the booking asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,48 +80,49 @@ class PaymentService:
     def __init__(
         self, deps: Deps, gateways: Mapping[PaymentProvider, PaymentGateway], links: ReturnLinks
     ) -> None:
+        from domain.services.refunds import Refunds
+
         self.d = deps
         self.gateways = gateways
         self.links = links
         self.bookings = BookingService(deps)
+        self.refunds = Refunds(self)
+        self._installation: str | None = None
 
-    def _gateway(self, provider: PaymentProvider) -> PaymentGateway:
+    def gateway(self, provider: PaymentProvider) -> PaymentGateway:
         gateway = self.gateways.get(provider)
         if gateway is None:
             raise PaymentProviderDown(f"{provider} is not configured", provider=str(provider))
         return gateway
+
+    async def key(self, *parts: object) -> str:
+        """An idempotency key: this installation's prefix (two installations on one
+        provider account never collide), then what the request is about."""
+        if self._installation is None:
+            async with self.d.uow() as uow:
+                self._installation = await uow.installation.key(secrets.token_hex(6), self.d.clock.now())
+                await uow.commit()
+        return "-".join(["cb", self._installation, *(str(p) for p in parts)])
 
     async def start(self, booking_id: int, customer_id: int, provider: PaymentProvider) -> Payment:
         """A payment link for a booking awaiting payment; pressing "pay" twice gives
         the same link. A provider that fails leaves nothing behind but the booking,
         which still expires at the end of its window."""
         now = self.d.clock.now()
+        gateway = self.gateway(provider)
         async with self.d.uow() as uow:
             booking = await uow.bookings.get(booking_id)
             if booking is None or booking.customer_id != customer_id:
                 raise NotFound(f"booking {booking_id}", kind="booking")
             if booking.status is not BookingStatus.AWAITING_PAYMENT or booking.expires_at <= now:
                 raise PaymentNotPossible(f"booking {booking_id} is {booking.status}", status=str(booking.status))
-            for existing in await uow.payments.for_booking(booking_id):
+            payments = await uow.payments.for_booking(booking_id)
+            for existing in payments:
                 if existing.provider is provider and existing.status is PaymentStatus.OPEN:
                     return existing
             _, movie, _ = await load_showtime(uow, booking.showtime_id)
-            attempt = len(await uow.payments.for_booking(booking_id)) + 1
-        request = CheckoutRequest(
-            booking_id=booking_id,
-            customer_id=customer_id,
-            lines=tuple(
-                CheckoutLine(f"{movie.title} — {seat.seat_code} ({seat.ticket_type})", seat.total)
-                for seat in booking.seats
-            ),
-            total=booking.total,
-            description=f"{movie.title}, booking #{booking_id}",
-            success_url=self.links.success(booking_id),
-            cancel_url=self.links.cancel(booking_id),
-            expires_at=booking.expires_at,
-            idempotency_key=f"cinebooker-booking-{booking_id}-{provider}-{attempt}",
-        )
-        checkout = await self._gateway(provider).create_checkout(request)
+        request = await self._request(booking, movie.title, customer_id, provider, len(payments) + 1)
+        checkout = await gateway.create_checkout(request)
         payment = Payment(
             id=None,
             booking_id=booking_id,
@@ -131,11 +139,38 @@ class PaymentService:
             await uow.commit()
         return payment
 
+    async def _request(
+        self, booking: Booking, title: str, customer_id: int, provider: PaymentProvider, attempt: int
+    ) -> CheckoutRequest:
+        assert booking.id is not None
+        lines = tuple(
+            CheckoutLine(f"{title} — {seat.seat_code} ({seat.ticket_type})", seat.total) for seat in booking.seats
+        )
+        # Everything sent is derived from the booking, never from the clock; the key
+        # carries a digest of it, so a retry sends the same request under the same
+        # key and a changed request can never reuse an old key.
+        digest = hashlib.sha256(
+            repr((lines, booking.total, booking.expires_at.isoformat())).encode()
+        ).hexdigest()[:12]
+        return CheckoutRequest(
+            booking_id=booking.id,
+            customer_id=customer_id,
+            lines=lines,
+            total=booking.total,
+            description=f"{title}, booking #{booking.id}",
+            success_url=self.links.success(booking.id),
+            cancel_url=self.links.cancel(booking.id),
+            expires_at=booking.expires_at,
+            idempotency_key=await self.key("booking", booking.id, provider, attempt, digest),
+        )
+
     async def handle_event(
-        self, provider: PaymentProvider, event_id: str, event_type: str, provider_ref: str | None
+        self, provider: PaymentProvider, event_id: str, event_type: str, provider_ref: str | None,
+        subject: str = "checkout",
     ) -> SettleResult:
         """A webhook delivery: recorded durably first, then settled once. A delivery
-        that fails midway is processed again on the provider's retry."""
+        that fails midway is processed again on the provider's retry. ``subject`` says
+        what ``provider_ref`` names: a checkout, a refund or a disputed payment."""
         now = self.d.clock.now()
         async with self.d.uow() as uow:
             await uow.provider_events.record(provider, event_id, event_type, now)
@@ -143,71 +178,104 @@ class PaymentService:
             await uow.commit()
         if done:
             return SettleResult(SettleOutcome.DUPLICATE)
-        result = SettleResult(SettleOutcome.PENDING)
-        if provider_ref:
+        result = SettleResult(SettleOutcome.IGNORED)
+        if provider_ref and subject == "checkout":
             result = await self.settle(provider, provider_ref)
+        elif provider_ref and subject == "refund":
+            result = await self.refunds.settle_refund(provider, provider_ref)
+        elif provider_ref and subject == "dispute":
+            result = await self.refunds.disputed(provider, provider_ref)
         async with self.d.uow() as uow:
-            await uow.provider_events.mark_processed(provider, event_id, self.d.clock.now())
+            await uow.provider_events.mark_processed(provider, event_id, self.d.clock.now(), str(result.outcome))
             await uow.commit()
         return result
 
     async def settle(self, provider: PaymentProvider, provider_ref: str) -> SettleResult:
         """Ask the provider about a checkout and bring booking and payment in line."""
-        gateway = self._gateway(provider)
+        gateway = self.gateway(provider)
         async with self.d.uow() as uow:
             payment = await uow.payments.get_by_ref(provider, provider_ref)
         if payment is None:
             # Not ours (another shop on the same account) or forged: nothing to do.
-            return SettleResult(SettleOutcome.PENDING)
+            return SettleResult(SettleOutcome.IGNORED)
+        booking = await self.bookings.get(payment.booking_id)
+        if payment.status in _SETTLED:
+            return SettleResult(SettleOutcome.UNCHANGED, booking.id, booking.customer_id)
         state = await gateway.fetch(provider_ref)
         if state.status is ProviderStatus.APPROVED:
+            if not _matches(state, booking):
+                return await self._refuse(payment, state, booking)
             if not await self.bookings.may_be_paid(payment.booking_id):
                 # Approved too late for seats sold meanwhile: the money is not taken
                 # at all (the order lapses uncaptured), so nothing needs refunding.
-                await self._set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
+                await self.set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
                 return SettleResult(SettleOutcome.EXPIRED, payment.booking_id)
-            state = await gateway.capture(provider_ref, f"cinebooker-capture-{provider_ref}")
+            state = await gateway.capture(provider_ref, await self.key("capture", provider_ref))
         if state.status is ProviderStatus.PAID and state.paid_ref:
-            return await self._paid(payment, state, gateway)
+            if not _matches(state, booking):
+                return await self._mismatched(payment, state, booking)
+            return await self._paid(payment, state, booking)
+        if state.status is ProviderStatus.PROCESSING:
+            changed = await self.set(payment, PaymentStatus.PROCESSING, frozenset({PaymentStatus.OPEN}))
+            outcome = SettleOutcome.PROCESSING if changed else SettleOutcome.PENDING
+            return SettleResult(outcome, booking.id, booking.customer_id)
         if state.status in (ProviderStatus.EXPIRED, ProviderStatus.FAILED):
-            await self._set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
-            return SettleResult(SettleOutcome.EXPIRED, payment.booking_id)
+            changed = await self.set(
+                payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN, PaymentStatus.PROCESSING})
+            )
+            return SettleResult(SettleOutcome.EXPIRED, booking.id, booking.customer_id if changed else None)
         return SettleResult(SettleOutcome.PENDING, payment.booking_id)
 
-    async def _paid(self, payment: Payment, state: ProviderPayment, gateway: PaymentGateway) -> SettleResult:
+    async def _paid(self, payment: Payment, state: ProviderPayment, booking: Booking) -> SettleResult:
         amount = state.amount or payment.amount
-        result = await self.bookings.confirm_payment(
-            payment.booking_id, str(payment.provider), state.paid_ref or "", amount.amount, amount.currency
-        )
-        await self._set(
-            payment, PaymentStatus.PAID, frozenset({PaymentStatus.OPEN, PaymentStatus.EXPIRED}), paid_ref=state.paid_ref
+        try:
+            result = await self.bookings.confirm_payment(
+                payment.booking_id, str(payment.provider), state.paid_ref or "", amount.amount, amount.currency
+            )
+        except PaymentMismatch:  # the booking changed since it was read
+            return await self._mismatched(payment, state, await self.bookings.get(payment.booking_id))
+        await self.set(
+            payment, PaymentStatus.PAID, frozenset({PaymentStatus.OPEN, PaymentStatus.EXPIRED, PaymentStatus.PROCESSING}),
+            paid_ref=state.paid_ref,
         )
         customer = result.booking.customer_id
         if result.outcome is PaymentOutcome.ALREADY_PAID:
             return SettleResult(SettleOutcome.ALREADY_PAID, payment.booking_id, customer)
         if result.outcome is PaymentOutcome.REFUND_REQUIRED:
-            await self._refund(payment, amount, gateway)
-            if result.booking.payment_ref == state.paid_ref:
+            outcome = await self.refunds.refund(payment, None, "paid after the seats were sold")
+            if result.booking.payment_ref == state.paid_ref and outcome in (
+                SettleOutcome.REFUNDED, SettleOutcome.REFUND_PENDING
+            ):
                 await self.bookings.mark_refunded(payment.booking_id, payment.refund_ref or "")
-            return SettleResult(SettleOutcome.REFUNDED, payment.booking_id, customer)
+            return SettleResult(outcome, payment.booking_id, customer)
         late = result.outcome is PaymentOutcome.LATE_CONFIRMED
         return SettleResult(SettleOutcome.LATE_PAID if late else SettleOutcome.PAID, payment.booking_id, customer)
 
-    async def _refund(self, payment: Payment, amount: Money, gateway: PaymentGateway) -> None:
-        if payment.refund_ref:
-            return
-        refund_ref = await gateway.refund(payment.paid_ref or "", amount, f"cinebooker-refund-{payment.paid_ref}")
-        await self._set(payment, PaymentStatus.REFUNDED, frozenset({PaymentStatus.PAID}), refund_ref=refund_ref)
+    async def _mismatched(self, payment: Payment, state: ProviderPayment, booking: Booking) -> SettleResult:
+        """Paid, but not what the booking asks for: the booking is not confirmed and the
+        whole payment goes back (the same idempotency key as any refund of it)."""
+        problem = f"paid {state.amount or 'an unknown amount'}, due {booking.total}: refunded in full"
+        log.warning("%s payment %s of booking %s: %s", payment.provider, payment.provider_ref, booking.id, problem)
+        await self.set(
+            payment, PaymentStatus.PAID, frozenset({PaymentStatus.OPEN, PaymentStatus.EXPIRED, PaymentStatus.PROCESSING}),
+            paid_ref=state.paid_ref, problem=problem,
+        )
+        payment.paid_ref = payment.paid_ref or state.paid_ref
+        outcome = await self.refunds.refund(payment, None, problem)
+        if outcome in (SettleOutcome.REFUNDED, SettleOutcome.REFUND_PENDING):
+            outcome = SettleOutcome.MISMATCH_REFUNDED
+        return SettleResult(outcome, booking.id, booking.customer_id, state.amount, booking.total)
+
+    async def _refuse(self, payment: Payment, state: ProviderPayment, booking: Booking) -> SettleResult:
+        """Approved for another amount than due: never captured, so nothing is taken."""
+        problem = f"approved {state.amount or 'an unknown amount'}, due {booking.total}: not captured"
+        log.warning("%s order %s of booking %s: %s", payment.provider, payment.provider_ref, booking.id, problem)
+        changed = await self.set(payment, PaymentStatus.REFUSED, frozenset({PaymentStatus.OPEN}), problem=problem)
+        outcome = SettleOutcome.MISMATCH_REFUSED if changed else SettleOutcome.UNCHANGED
+        return SettleResult(outcome, booking.id, booking.customer_id, state.amount, booking.total)
 
     async def refund_booking(self, booking_id: int) -> int:
-        """Refund every paid payment of a (cancelled) booking; returns how many."""
-        async with self.d.uow() as uow:
-            payments = [p for p in await uow.payments.for_booking(booking_id) if p.status is PaymentStatus.PAID]
-        for payment in payments:
-            await self._refund(payment, payment.amount, self._gateway(payment.provider))
-        if payments:
-            await self.bookings.mark_refunded(booking_id, payments[-1].refund_ref or "")
-        return len(payments)
+        return await self.refunds.refund_booking(booking_id)
 
     async def expire_links(self, booking_ids: list[int]) -> int:
         """Lapsed bookings: their open links are expired at the provider too, so
@@ -217,47 +285,20 @@ class PaymentService:
             payments = await uow.payments.open_for_bookings(booking_ids)
         for payment in payments:
             try:
-                await self._gateway(payment.provider).expire(payment.provider_ref)
+                await self.gateway(payment.provider).expire(payment.provider_ref)
             except PaymentProviderDown:
                 continue  # the provider's own expiry, or reconciliation, closes it
-            await self._set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
+            await self.set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
         return len(payments)
 
-    async def reconcile(self, days: int = 7) -> ReconcileReport:
-        """Settle whatever webhooks missed: lapsed bookings expire (and their links),
-        payments the provider has but we do not are confirmed or refunded, refunds
-        owed for cancelled bookings are made. Running it again changes nothing more."""
-        report = ReconcileReport()
-        expired = await self.bookings.expire_overdue()
-        report.bookings_expired = len(expired)
-        report.links_expired = await self.expire_links(expired)
-        since = self.d.clock.now() - timedelta(days=days)
-        async with self.d.uow() as uow:
-            unsettled = await uow.payments.with_status(frozenset({PaymentStatus.OPEN, PaymentStatus.EXPIRED}), since)
-            paid = await uow.payments.with_status(frozenset({PaymentStatus.PAID}), since)
-            owed = []
-            for payment in paid:
-                booking = await uow.bookings.get(payment.booking_id)
-                if booking is not None and booking.status is BookingStatus.CANCELLED:
-                    owed.append(payment.booking_id)
-        for payment in unsettled:
-            try:
-                result = await self.settle(payment.provider, payment.provider_ref)
-            except PaymentProviderDown:
-                report.failed += 1
-                continue
-            if result.outcome in (SettleOutcome.PAID, SettleOutcome.LATE_PAID):
-                report.confirmed += 1  # (already paid ones are not counted: nothing changed)
-            elif result.outcome is SettleOutcome.REFUNDED:
-                report.refunded += 1
-        for booking_id in sorted(set(owed)):
-            try:
-                report.refunded += await self.refund_booking(booking_id)
-            except PaymentProviderDown:
-                report.failed += 1
-        return report
+    async def reconcile(self, days: int = 7):  # type: ignore[no-untyped-def]
+        from domain.services.reconcile import reconcile
 
-    async def _set(self, payment: Payment, status: PaymentStatus, sources: frozenset[PaymentStatus], **fields: object) -> bool:
+        return await reconcile(self, days)
+
+    async def set(self, payment: Payment, status: PaymentStatus, sources: frozenset[PaymentStatus], **fields: object) -> bool:
+        """Move a payment to ``status`` if it is in one of ``sources``; False (nothing
+        changed) when another process moved it first."""
         async with self.d.uow() as uow:
             stored = await uow.payments.get_by_ref(payment.provider, payment.provider_ref)
             if stored is None or stored.status is status:
@@ -270,3 +311,9 @@ class PaymentService:
             for name, value in fields.items():
                 setattr(payment, name, value)
         return changed
+
+
+def _matches(state: ProviderPayment, booking: Booking) -> bool:
+    """Whether the provider's amount is exactly what the booking asks for (an unknown
+    amount is not: money is never kept without knowing it is right)."""
+    return state.amount is not None and state.amount == booking.total

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain.catalog import Movie, PriceRule, TicketType
 from domain.hall import Hall, LayoutError, RowSpec, SeatKind, parse_layout
-from domain.money import Money
+from domain.money import Money, decimal_text
 from domain.promo import PromoKind
 from domain.services.catalog_admin import (
     CatalogData,
@@ -263,10 +263,13 @@ def to_document(data: CatalogData, zone: ZoneInfo) -> dict[str, Any]:
             "price_list": name,
             "sales_close_minutes": s.sales_close_minutes,
         }, keep=("ref", "movie", "hall", "starts_at", "format", "price_list")))
-    doc["price_lists"] = {name: {kind: _amount_text(a) for kind, a in key} for key, name in tables.items()}
-    doc["ticket_types"] = [_ticket_type_doc(i, t) for i, t in enumerate(data.ticket_types)]
+    currency = cinema.currency
+    doc["price_lists"] = {
+        name: {kind: decimal_text(a, currency) for kind, a in key} for key, name in tables.items()
+    }
+    doc["ticket_types"] = [_ticket_type_doc(i, t, currency) for i, t in enumerate(data.ticket_types)]
     doc["showtimes"] = showtimes
-    doc["promo_codes"] = [_promo_doc(p, zone) for p in data.promos]
+    doc["promo_codes"] = [_promo_doc(p, zone, currency) for p in data.promos]
     return doc
 
 
@@ -301,17 +304,19 @@ def _hall_doc(h: Hall) -> dict[str, Any]:
     }, keep=("ref", "name", "rows"))
 
 
-def _ticket_type_doc(i: int, t: TicketType) -> dict[str, Any]:
-    value = _percent_text(t.value) if t.rule is PriceRule.PERCENT else _amount_text(t.value)
+def _ticket_type_doc(i: int, t: TicketType, currency: str) -> dict[str, Any]:
+    value = _percent_text(t.value) if t.rule is PriceRule.PERCENT else decimal_text(t.value, currency)
     item: dict[str, Any] = {"code": t.code, "name": t.name, str(t.rule): value, "needs_proof": t.needs_proof}
     if t.position != i:
         item["position"] = t.position
     return _compact(item, keep=("code", "name", str(t.rule)))
 
 
-def _promo_doc(p: PromoSpec, zone: ZoneInfo) -> dict[str, Any]:
+def _promo_doc(p: PromoSpec, zone: ZoneInfo, currency: str) -> dict[str, Any]:
     discount = (
-        {"percent": _percent_text(p.value)} if p.kind is PromoKind.PERCENT else {"amount_off": _amount_text(p.value)}
+        {"percent": _percent_text(p.value)}
+        if p.kind is PromoKind.PERCENT
+        else {"amount_off": decimal_text(p.value, currency)}
     )
     item = {
         "code": p.code,
@@ -328,10 +333,6 @@ def _promo_doc(p: PromoSpec, zone: ZoneInfo) -> dict[str, Any]:
     if not p.active:
         item["active"] = False
     return _compact(item, keep=("code", "active"))
-
-
-def _amount_text(amount: int) -> str:
-    return f"{amount // 100}.{amount % 100:02d}"
 
 
 def _percent_text(basis_points: int) -> str:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from domain.hall import SEAT_CODE, SeatKind
-from domain.money import parse_amount
+from domain.money import decimal_text, exponent, is_currency, parse_decimal
 from domain.promo import normalize_code
 from domain.services.catalog_admin import DEFAULT_CLEANING_MINUTES, CatalogError
 
@@ -41,35 +41,52 @@ def _ref_checker(max_length: int) -> AfterValidator:
     return AfterValidator(check)
 
 
+# Only when the file's own currency cannot be read (its error is reported on its field).
+DEFAULT_CURRENCY = "EUR"
+
 Ref = Annotated[str, _ref_checker(40)]
 # Showtime refs made by schedules join a movie ref, a hall ref, a date and a time.
 ShowtimeRef = Annotated[str, _ref_checker(100)]
 
 
-def _amount(value: Any, what: str) -> int:
-    """Minor units (or basis points) from a decimal string; floats are refused because
-    YAML's 12.5 is a binary fraction, and money must be exact."""
+def _amount(value: Any, what: str, currency: str | None) -> int:
+    """Minor units of ``currency`` (or basis points without one) from a decimal string;
+    floats are refused because YAML's 12.5 is a binary fraction, and money must be exact."""
+    example = _example(currency)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f'expected {what} like "12.50"')
+        raise ValueError(f'expected {what} like "{example}"')
     if isinstance(value, float):
         raise ValueError(f'write {what} in quotes, like "{value:.2f}": an unquoted {value} is a YAML float')
     try:
-        amount = parse_amount(str(value).strip())  # an int here is whole units: 12 means 12.00
+        # An int here is whole units: 12 means 12.00.
+        amount = parse_decimal(str(value).strip(), 2 if currency is None else exponent(currency))
     except ValueError:
-        raise ValueError(f'expected {what} with at most 2 decimals, like "12.50", got {value!r}') from None
+        places = 2 if currency is None else exponent(currency)
+        rule = f"at most {places} decimals" if places else f"no decimals ({currency} has no minor unit)"
+        raise ValueError(f'expected {what} with {rule}, like "{example}", got {value!r}') from None
     if amount < 0:
         raise ValueError(f"{what} cannot be negative, got {value!r}")
     return amount
 
 
-def _money(value: Any) -> int:
-    return _amount(value, "an amount")
+def _example(currency: str | None) -> str:
+    """An amount written as the currency wants it: "12.50" EUR, "12" JPY, "12.500" KWD."""
+    if currency is None:
+        return "12.50"
+    digits = exponent(currency)
+    return decimal_text(12 * 10**digits + (5 * 10 ** (digits - 1) if digits else 0), currency)
+
+
+def _money(value: Any, info: ValidationInfo) -> int:
+    # The cinema's currency says how many decimals an amount has (validate_file passes it).
+    currency = (info.context or {}).get("currency") or DEFAULT_CURRENCY
+    return _amount(value, "an amount", currency)
 
 
 def _percent(value: Any) -> int:
     if isinstance(value, str):
         value = value.strip().removesuffix("%")
-    return _amount(value, "a percentage")
+    return _amount(value, "a percentage", None)
 
 
 Money = Annotated[int, BeforeValidator(_money)]  # minor units
@@ -138,8 +155,8 @@ def _zone(value: str) -> str:
 
 
 def _currency(value: str) -> str:
-    if not re.fullmatch(r"[A-Z]{3}", value):
-        raise ValueError(f'expected an ISO currency code like "EUR", got {value!r}')
+    if not is_currency(value):
+        raise ValueError(f'expected an ISO 4217 currency code like "EUR", got {value!r}')
     return value
 
 
@@ -312,8 +329,13 @@ def validate_file(raw: object) -> CatalogFile:
         raise CatalogError(
             "file", "", "expected a mapping with the sections cinema, movies, halls, ... (see docs/catalog.md)"
         )
+    cinema = raw.get("cinema")
+    currency = cinema.get("currency") if isinstance(cinema, dict) else None
+    # Amounts are read in the file's own currency; a bad code fails on its own field.
+    code = currency.strip() if isinstance(currency, str) else ""
+    context = {"currency": code if is_currency(code) else DEFAULT_CURRENCY}
     try:
-        return CatalogFile.model_validate(raw)
+        return CatalogFile.model_validate(raw, context=context)
     except ValidationError as exc:
         raise _catalog_error(exc, raw) from None
 

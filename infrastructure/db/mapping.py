@@ -178,4 +178,5 @@ def payment(row: PaymentRow) -> Payment:
         expires_at=row.expires_at,
         paid_ref=row.paid_ref,
         refund_ref=row.refund_ref,
+        problem=row.problem,
     )

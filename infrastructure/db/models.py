@@ -188,6 +188,9 @@ class PaymentRow(Base):
     __table_args__ = (
         UniqueConstraint("provider", "provider_ref", name="uq_payments_provider_ref"),
         Index("ix_payments_booking_id", "booking_id"),
+        # Refund and dispute events name the payment by these.
+        Index("ix_payments_paid_ref", "provider", "paid_ref"),
+        Index("ix_payments_refund_ref", "provider", "refund_ref"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"))
@@ -202,6 +205,7 @@ class PaymentRow(Base):
     updated_at: Mapped[datetime]
     paid_ref: Mapped[str | None] = mapped_column(String(128))
     refund_ref: Mapped[str | None] = mapped_column(String(128))
+    problem: Mapped[str | None] = mapped_column(Text)  # for staff: a mismatch, a failed refund
 
 
 class ProviderEventRow(Base):
@@ -215,6 +219,7 @@ class ProviderEventRow(Base):
     event_type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))  # what settling it did
 
 
 class BookingEventRow(Base):
@@ -294,3 +299,25 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     done_at: Mapped[datetime | None]
+
+
+class InstallationRow(Base):
+    """One row: this installation's random key, the prefix of its idempotency keys
+    (two installations on one provider account never share a key)."""
+
+    __tablename__ = "installation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class CinemaRow(Base):
+    """One row: the cinema the catalog describes; its zone and currency have this home."""
+
+    __tablename__ = "cinema"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    updated_at: Mapped[datetime]

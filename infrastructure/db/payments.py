@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.payments import Payment, PaymentProvider, PaymentStatus
 from infrastructure.db import mapping
-from infrastructure.db.models import PaymentRow, ProviderEventRow
+from infrastructure.db.models import InstallationRow, PaymentRow, ProviderEventRow
 from infrastructure.db.repositories import upsert_into
 
 
@@ -32,6 +32,7 @@ class SqlPayments:
             updated_at=payment.created_at,
             paid_ref=payment.paid_ref,
             refund_ref=payment.refund_ref,
+            problem=payment.problem,
         )
         self.session.add(row)
         await self.session.flush()
@@ -42,6 +43,26 @@ class SqlPayments:
         row = await self.session.scalar(
             select(PaymentRow)
             .where(PaymentRow.provider == str(provider), PaymentRow.provider_ref == provider_ref)
+            .execution_options(populate_existing=True)
+        )
+        return mapping.payment(row) if row else None
+
+    async def get_by_paid_ref(self, provider: PaymentProvider, paid_ref: str) -> Payment | None:
+        row = await self.session.scalar(
+            select(PaymentRow)
+            .where(PaymentRow.provider == str(provider), PaymentRow.paid_ref == paid_ref)
+            .order_by(PaymentRow.id)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        return mapping.payment(row) if row else None
+
+    async def get_by_refund_ref(self, provider: PaymentProvider, refund_ref: str) -> Payment | None:
+        row = await self.session.scalar(
+            select(PaymentRow)
+            .where(PaymentRow.provider == str(provider), PaymentRow.refund_ref == refund_ref)
+            .order_by(PaymentRow.id)
+            .limit(1)
             .execution_options(populate_existing=True)
         )
         return mapping.payment(row) if row else None
@@ -106,9 +127,29 @@ class SqlProviderEvents:
         )
         return at is not None
 
-    async def mark_processed(self, provider: PaymentProvider, event_id: str, at: datetime) -> None:
+    async def mark_processed(
+        self, provider: PaymentProvider, event_id: str, at: datetime, outcome: str | None = None
+    ) -> None:
         await self.session.execute(
             update(ProviderEventRow)
             .where(ProviderEventRow.provider == str(provider), ProviderEventRow.event_id == event_id[:128])
-            .values(processed_at=at)
+            .values(processed_at=at, outcome=(outcome or None) and outcome[:32])
         )
+
+    async def outcome(self, provider: PaymentProvider, event_id: str) -> str | None:
+        return await self.session.scalar(
+            select(ProviderEventRow.outcome).where(
+                ProviderEventRow.provider == str(provider), ProviderEventRow.event_id == event_id[:128]
+            )
+        )
+
+
+class SqlInstallation:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def key(self, proposed: str, at: datetime) -> str:
+        # Insert-if-missing, then read: two processes starting together agree on one key.
+        statement = upsert_into(self.session, InstallationRow).values(id=1, key=proposed, created_at=at)
+        await self.session.execute(statement.on_conflict_do_nothing(index_elements=[InstallationRow.id]))
+        return str(await self.session.scalar(select(InstallationRow.key).where(InstallationRow.id == 1)))

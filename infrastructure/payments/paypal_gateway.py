@@ -15,22 +15,34 @@ import asyncio
 import base64
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import aiohttp
 
-from domain.errors import PaymentProviderDown
+from domain.errors import PaymentProviderDown, PaymentsMisconfigured
 from domain.money import Money
 from domain.payments import (
     CheckoutRequest,
     PaymentProvider,
     ProviderCheckout,
     ProviderPayment,
+    ProviderRefund,
     ProviderStatus,
+    RefundStatus,
 )
+from infrastructure.payments.paypal_answers import (
+    bearer,
+    issue_of,
+    parse_json,
+    link_of,
+    order_payment,
+    refund_of,
+    refused,
+    safe_id,
+)
+from infrastructure.payments.units import to_paypal_value
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +54,6 @@ PAYPAL_LIVE_URL = "https://api-m.paypal.com"
 TOKEN_MARGIN = 300.0
 _TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5)
 _TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
-
-# Order states that still wait for the buyer.
-_OPEN = frozenset({"CREATED", "SAVED", "PAYER_ACTION_REQUIRED"})
-# Capture states after the money moved; later refunds do not undo "it was paid".
-_CAPTURED = frozenset({"COMPLETED", "PARTIALLY_REFUNDED", "REFUNDED"})
-_CAPTURE_FAILED = frozenset({"DECLINED", "FAILED"})
-
-# ISO 4217 currencies with no minor unit that PayPal supports.
-_ZERO_DECIMAL = frozenset({"JPY"})
-# ISO gives these two decimals, but PayPal accepts whole units only.
-_WHOLE_UNITS_ONLY = frozenset({"HUF", "TWD"})
-_DECIMAL = re.compile(r"^(\d+)(?:\.(\d+))?$")
 
 _SIGNATURE_HEADERS = {
     "auth_algo": "paypal-auth-algo",
@@ -68,45 +68,10 @@ class WebhookRejected(Exception):
     """A delivery PayPal does not vouch for: bad signature, headers or body."""
 
 
-class PayPalError(Exception):
-    """PayPal refused a request for good (4xx other than 401 and 429)."""
-
-    def __init__(self, status: int, name: str, issue: str | None, message: str) -> None:
-        super().__init__(f"paypal {status} {name}{f' {issue}' if issue else ''}: {message}")
-        self.status = status
-        self.name = name
-        self.issue = issue
-
-
 @dataclass(frozen=True, slots=True)
 class _Token:
     value: str
     refresh_at: float  # on the gateway's monotonic clock
-
-
-def to_paypal_value(money: Money) -> str:
-    """Integer minor units -> PayPal's exact decimal string ("12.50"); no floats."""
-    amount, currency = money.amount, money.currency
-    if amount < 0:
-        raise ValueError(f"PayPal takes no negative amounts: {money}")
-    if currency in _ZERO_DECIMAL:
-        return str(amount)
-    whole, cents = divmod(amount, 100)
-    if currency in _WHOLE_UNITS_ONLY:
-        if cents:
-            raise ValueError(f"PayPal takes whole {currency} only, not {money}")
-        return str(whole)
-    return f"{whole}.{cents:02d}"
-
-
-def from_paypal_value(value: str, currency: str) -> Money:
-    """PayPal's decimal string -> Money in minor units, refusing anything inexact."""
-    match = _DECIMAL.match(value.strip())
-    digits = 0 if currency in _ZERO_DECIMAL else 2
-    if not match or len(match.group(2) or "") > digits:
-        raise ValueError(f"not a {currency} amount: {value!r}")
-    whole, fraction = match.group(1), match.group(2) or ""
-    return Money(int(whole) * 10**digits + int(fraction.ljust(digits, "0") or "0"), currency)
 
 
 def _now() -> float:
@@ -176,7 +141,7 @@ class PayPalGateway:
                 problem = f"{type(exc).__name__}: {exc}"
             else:
                 if status not in _TRANSIENT_STATUS:
-                    return status, _json(raw)
+                    return status, parse_json(raw)
                 problem = f"HTTP {status}"
             if attempt < self._retries:
                 await asyncio.sleep(self._backoff * 2**attempt)
@@ -196,8 +161,11 @@ class PayPalGateway:
             )
             if status != 200 or not isinstance(body, dict) or not body.get("access_token"):
                 # Wrong credentials are an operator's fix; to a customer PayPal is just unavailable.
-                log.error("paypal refused the client credentials: %s %s", status, body)
-                raise PaymentProviderDown(f"paypal: token request answered {status}", provider="paypal")
+                log.error(
+                    "paypal refused the client credentials (HTTP %s %s); check CINEBOOKER_PAYPAL_CLIENT_ID and "
+                    "CINEBOOKER_PAYPAL_CLIENT_SECRET", status, issue_of(body),
+                )
+                raise PaymentsMisconfigured(f"paypal: token request answered {status}", provider="paypal")
             lifetime = float(body.get("expires_in") or 0)
             margin = min(TOKEN_MARGIN, lifetime / 10)
             self._token = _Token(str(body["access_token"]), started + lifetime - margin)
@@ -216,12 +184,16 @@ class PayPalGateway:
         if content is not None:
             headers["Content-Type"] = "application/json"
         token = await self._access_token()
-        status, answer = await self._send(method, path, data=content, headers={**headers, **_bearer(token)})
+        status, answer = await self._send(method, path, data=content, headers={**headers, **bearer(token)})
         if status == 401:
             token = await self._access_token(stale=token)
-            status, answer = await self._send(method, path, data=content, headers={**headers, **_bearer(token)})
+            status, answer = await self._send(method, path, data=content, headers={**headers, **bearer(token)})
             if status == 401:
-                raise PaymentProviderDown(f"paypal: {method} {path}: a fresh token refused", provider="paypal")
+                log.error("paypal refused a fresh token for %s %s; check the PayPal credentials", method, path)
+                raise PaymentsMisconfigured(f"paypal: {method} {path}: a fresh token refused", provider="paypal")
+        if status == 403:
+            log.error("paypal: %s %s is not permitted for this account (%s)", method, path, issue_of(answer))
+            raise PaymentsMisconfigured(f"paypal: {method} {path}: not permitted", provider="paypal")
         return status, answer
 
     async def _ok(
@@ -229,7 +201,7 @@ class PayPalGateway:
     ) -> dict[str, Any]:
         status, answer = await self._api(method, path, body=body, request_id=request_id)
         if status >= 400 or not isinstance(answer, dict):
-            raise _error(status, answer)
+            raise refused(f"{method} {path}", status, answer)
         return answer
 
     # --- the port ------------------------------------------------------------------------
@@ -277,33 +249,34 @@ class PayPalGateway:
             },
         }
         order = await self._ok("POST", "/v2/checkout/orders", body=body, request_id=request.idempotency_key)
-        url = _link(order, "payer-action") or _link(order, "approve")
+        url = link_of(order, "payer-action") or link_of(order, "approve")
         if not order.get("id") or not url:
-            raise PayPalError(200, "NO_APPROVAL_LINK", None, f"order without an approval link: {order}")
+            log.error("paypal: order without an approval link: %s", str(order)[:300])
+            raise PaymentProviderDown("paypal: order without an approval link", provider="paypal")
         # An unapproved order lapses at PayPal on its own (hours, not our window).
         return ProviderCheckout(str(order["id"]), url, None)
 
     async def fetch(self, provider_ref: str) -> ProviderPayment:
-        status, order = await self._api("GET", f"/v2/checkout/orders/{_segment(provider_ref)}")
+        status, order = await self._api("GET", f"/v2/checkout/orders/{safe_id(provider_ref)}")
         if status == 404:
             # PayPal forgets unapproved orders after a while: it can no longer be paid.
             return ProviderPayment(provider_ref, ProviderStatus.EXPIRED)
         if status >= 400 or not isinstance(order, dict):
-            raise _error(status, order)
-        return _payment(provider_ref, order)
+            raise refused(f"read order {provider_ref}", status, order)
+        return order_payment(provider_ref, order)
 
     async def capture(self, provider_ref: str, idempotency_key: str) -> ProviderPayment:
         status, order = await self._api(
-            "POST", f"/v2/checkout/orders/{_segment(provider_ref)}/capture", request_id=idempotency_key
+            "POST", f"/v2/checkout/orders/{safe_id(provider_ref)}/capture", request_id=idempotency_key
         )
         if status == 422:
             # ORDER_ALREADY_CAPTURED (another settle won) or not approved (yet, or any
             # more): either way the order's own state is the answer.
-            log.info("paypal capture of %s refused (%s): fetching", provider_ref, _issue(order))
+            log.info("paypal capture of %s refused (%s): fetching", provider_ref, issue_of(order))
             return await self.fetch(provider_ref)
         if status >= 400 or not isinstance(order, dict):
-            raise _error(status, order)
-        return _payment(provider_ref, order)
+            raise refused(f"capture order {provider_ref}", status, order)
+        return order_payment(provider_ref, order)
 
     async def expire(self, provider_ref: str) -> None:
         """Nothing to do: PayPal has no call to void a CAPTURE order from the shop's
@@ -312,14 +285,19 @@ class PayPalGateway:
         still free, refunded otherwise. Never oversold either way."""
         return None
 
-    async def refund(self, paid_ref: str, amount: Money, idempotency_key: str) -> str:
-        refund = await self._ok(
-            "POST",
-            f"/v2/payments/captures/{_segment(paid_ref)}/refund",
-            body={"amount": {"currency_code": amount.currency, "value": to_paypal_value(amount)}},
-            request_id=idempotency_key,
-        )
-        return str(refund["id"])
+    async def refund(self, paid_ref: str, amount: Money | None, idempotency_key: str) -> ProviderRefund:
+        body = {"amount": {"currency_code": amount.currency, "value": to_paypal_value(amount)}} if amount else {}
+        path = f"/v2/payments/captures/{safe_id(paid_ref)}/refund"
+        status, answer = await self._api("POST", path, body=body, request_id=idempotency_key)
+        if status == 422 and issue_of(answer) == "CAPTURE_FULLY_REFUNDED":
+            # Refunded already (in PayPal's dashboard, say): done, though not by us.
+            return ProviderRefund(None, RefundStatus.SUCCEEDED, "refunded outside CineBooker")
+        if status >= 400 or not isinstance(answer, dict):
+            raise refused(f"refund capture {paid_ref}", status, answer)
+        return refund_of(answer)
+
+    async def fetch_refund(self, refund_ref: str) -> ProviderRefund:
+        return refund_of(await self._ok("GET", f"/v2/payments/refunds/{safe_id(refund_ref)}"))
 
     # --- webhooks ------------------------------------------------------------------------
 
@@ -344,91 +322,9 @@ class PayPalGateway:
         content = f'{prefix}, "webhook_event": '.encode() + body.strip() + b"}"
         status, answer = await self._api("POST", "/v1/notifications/verify-webhook-signature", content=content)
         if status >= 400 or not isinstance(answer, dict):
-            raise WebhookRejected(f"verification refused: {status} {_issue(answer)}")
+            raise WebhookRejected(f"verification refused: {status} {issue_of(answer)}")
         if answer.get("verification_status") != "SUCCESS":
             raise WebhookRejected(f"verification_status {answer.get('verification_status')!r}")
         return event
 
 
-# --- reading PayPal's answers ------------------------------------------------------------
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _json(raw: bytes) -> Any:
-    if not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
-
-
-def _segment(ref: str) -> str:
-    # Ids go into the path: refuse anything that could step elsewhere.
-    if not ref or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", ref):
-        raise ValueError(f"not a PayPal id: {ref!r}")
-    return ref
-
-
-def _issue(answer: Any) -> str | None:
-    if isinstance(answer, dict):
-        details = answer.get("details")
-        if isinstance(details, list) and details and isinstance(details[0], dict):
-            return details[0].get("issue")
-        return answer.get("name") or answer.get("error")
-    return None
-
-
-def _error(status: int, answer: Any) -> PayPalError:
-    if not isinstance(answer, dict):
-        return PayPalError(status, "UNEXPECTED_ANSWER", None, repr(answer)[:200])
-    return PayPalError(status, str(answer.get("name") or answer.get("error") or "ERROR"), _issue(answer),
-                       str(answer.get("message") or answer.get("error_description") or ""))
-
-
-def _link(resource: Mapping[str, Any], rel: str) -> str | None:
-    for link in resource.get("links") or ():
-        if isinstance(link, dict) and link.get("rel") == rel and link.get("href"):
-            return str(link["href"])
-    return None
-
-
-def _payment(provider_ref: str, order: Mapping[str, Any]) -> ProviderPayment:
-    units = order.get("purchase_units") or [{}]
-    unit = units[0] if isinstance(units[0], dict) else {}
-    reference = str(unit.get("custom_id") or unit.get("reference_id") or "")
-    booking_id = int(reference) if reference.isdigit() else None
-    amount = _money(unit.get("amount"))
-    state = order.get("status")
-    if state in _OPEN:
-        return ProviderPayment(provider_ref, ProviderStatus.OPEN, amount, None, booking_id)
-    if state == "APPROVED":
-        return ProviderPayment(provider_ref, ProviderStatus.APPROVED, amount, None, booking_id)
-    if state == "VOIDED":
-        return ProviderPayment(provider_ref, ProviderStatus.EXPIRED, amount, None, booking_id)
-    if state == "COMPLETED":
-        captures = [
-            c for u in units if isinstance(u, dict) for c in (u.get("payments") or {}).get("captures") or ()
-            if isinstance(c, dict)
-        ]
-        for capture in captures:
-            if capture.get("status") in _CAPTURED:
-                paid = _money(capture.get("amount")) or amount
-                return ProviderPayment(provider_ref, ProviderStatus.PAID, paid, str(capture["id"]), booking_id)
-        if captures and all(c.get("status") in _CAPTURE_FAILED for c in captures):
-            return ProviderPayment(provider_ref, ProviderStatus.FAILED, amount, None, booking_id)
-    # A PENDING capture (an eCheck, a review) or a state we do not know: wait for the
-    # next event, which is asked about again.
-    return ProviderPayment(provider_ref, ProviderStatus.OPEN, amount, None, booking_id)
-
-
-def _money(raw: Any) -> Money | None:
-    if not isinstance(raw, dict):
-        return None
-    try:
-        return from_paypal_value(str(raw["value"]), str(raw["currency_code"]))
-    except (KeyError, ValueError):
-        return None

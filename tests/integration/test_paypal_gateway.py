@@ -15,13 +15,10 @@ from aiohttp import web
 
 from domain.errors import PaymentProviderDown
 from domain.money import Money
-from domain.payments import CheckoutLine, CheckoutRequest, ProviderStatus
-from infrastructure.payments.paypal_gateway import (
-    PayPalGateway,
-    WebhookRejected,
-    from_paypal_value,
-    to_paypal_value,
-)
+from domain.payments import CheckoutLine, CheckoutRequest, ProviderStatus, RefundStatus
+from domain.errors import ProviderRefused
+from infrastructure.payments.paypal_gateway import PayPalGateway, WebhookRejected
+from infrastructure.payments.units import from_paypal_value, to_paypal_value
 from playground.payments.app import setup_paypal
 from playground.payments.client import PaymentsClient
 from playground.payments.paypal.sandbox import PayPalSandbox
@@ -93,12 +90,16 @@ def _request(booking_id: int = 7, key: str = "k1", total: int = 2200) -> Checkou
 
 def test_amounts_are_exact_decimal_strings():
     assert [to_paypal_value(Money(a, "EUR")) for a in (2200, 5, 1999, 0)] == ["22.00", "0.05", "19.99", "0.00"]
-    assert to_paypal_value(Money(1200, "JPY")) == "1200" and to_paypal_value(Money(1500, "HUF")) == "15"
-    with pytest.raises(ValueError):
-        to_paypal_value(Money(1550, "HUF"))  # PayPal takes whole forints only
+    # JPY and HUF have no minor unit (CLDR) and PayPal takes them whole.
+    assert to_paypal_value(Money(1200, "JPY")) == "1200" and to_paypal_value(Money(1500, "HUF")) == "1500"
+    with pytest.raises(ProviderRefused):
+        to_paypal_value(Money(1550, "TWD"))  # 15.50 TWD: PayPal takes whole dollars only
+    with pytest.raises(ProviderRefused):
+        to_paypal_value(Money(1500, "KWD"))  # a currency PayPal does not take
     assert from_paypal_value("22.00", "EUR") == Money(2200, "EUR")
     assert from_paypal_value("0.5", "EUR") == Money(50, "EUR")
-    assert from_paypal_value("15", "HUF") == Money(1500, "HUF")
+    assert from_paypal_value("15", "HUF") == Money(15, "HUF")
+    assert from_paypal_value("15", "TWD") == Money(1500, "TWD")
     assert from_paypal_value("1200", "JPY") == Money(1200, "JPY")
     for bad in ("12.345", "1e3", "-1.00", "12,50", ""):
         with pytest.raises(ValueError):
@@ -134,7 +135,11 @@ async def test_order_approve_capture_refund(sandbox: Sandbox, gateway: PayPalGat
     assert len(order["purchase_units"][0]["payments"]["captures"]) == 1
 
     refund = await gateway.refund(paid.paid_ref, Money(2200, "EUR"), "refund-1")
-    assert refund and refund == await gateway.refund(paid.paid_ref, Money(2200, "EUR"), "refund-1")
+    assert refund.ref and refund == await gateway.refund(paid.paid_ref, Money(2200, "EUR"), "refund-1")
+    assert (await gateway.fetch_refund(refund.ref)).status is RefundStatus.SUCCEEDED
+    # Refunded already (the key is new): PayPal's CAPTURE_FULLY_REFUNDED is "refunded".
+    again = await gateway.refund(paid.paid_ref, None, "refund-2")
+    assert again.status is RefundStatus.SUCCEEDED and again.ref is None
     # Refunded later, it was still paid: a repeated settle must not see it as unpaid.
     assert (await gateway.fetch(checkout.provider_ref)).status is ProviderStatus.PAID
     # One token for all of it.

@@ -1,6 +1,6 @@
 import pytest
 
-from domain.money import Money, parse_amount
+from domain.money import Money, decimal_text, exponent, is_currency, parse_amount
 
 
 def test_arithmetic_keeps_currency_and_integers():
@@ -30,17 +30,34 @@ def test_included_vat():
     assert Money(0, "EUR").included_vat(700) == Money(0, "EUR")
 
 
-@pytest.mark.parametrize("text, cents", [("12.50", 1250), ("12", 1200), ("0.5", 50), (700, 700), ("-3.10", -310)])
-def test_parse_amount(text, cents):
-    assert parse_amount(text) == cents
+@pytest.mark.parametrize(
+    "text, currency, minor",
+    [("12.50", "EUR", 1250), ("12", "EUR", 1200), ("0.5", "EUR", 50), (7, "EUR", 700), ("-3.10", "EUR", -310),
+     # JPY has no minor unit, KWD and BHD have thousandths (CLDR through Babel).
+     ("1500", "JPY", 1500), (1500, "JPY", 1500), ("1.5", "KWD", 1500), ("0.125", "BHD", 125), ("12.345", "KWD", 12345)],
+)
+def test_parse_amount_by_the_currency_exponent(text, currency, minor):
+    assert parse_amount(text, currency) == minor
 
 
-@pytest.mark.parametrize("text", ["12.505", "abc", "1,50", "", "1.2.3"])
-def test_parse_amount_refuses(text):
+@pytest.mark.parametrize(
+    "text, currency",
+    [("12.505", "EUR"), ("abc", "EUR"), ("1,50", "EUR"), ("", "EUR"), ("1.2.3", "EUR"), ("1e3", "EUR"),
+     ("²", "EUR"), ("1.²", "EUR"), ("--1", "EUR"), ("9" * 40, "EUR"), ("15.5", "JPY"), ("1.0001", "KWD")],
+)
+def test_parse_amount_refuses(text, currency):
     with pytest.raises(ValueError):
-        parse_amount(text)
+        parse_amount(text, currency)
 
 
-def test_format():
+def test_format_by_the_currency_exponent():
     assert Money(1250, "EUR").format() == "12.50 EUR"
     assert Money(-5, "EUR").format() == "-0.05 EUR"
+    assert Money(1500, "JPY").format() == "1500 JPY"  # not 15.00 JPY
+    assert Money(1500, "KWD").format() == "1.500 KWD"  # not 15.00 KWD
+    assert decimal_text(-1, "BHD") == "-0.001"
+
+
+def test_exponents_and_codes():
+    assert [exponent(c) for c in ("EUR", "USD", "JPY", "KRW", "KWD", "BHD")] == [2, 2, 0, 0, 3, 3]
+    assert is_currency("EUR") and is_currency("KWD") and not is_currency("XYZ") and not is_currency("eur")

@@ -74,6 +74,7 @@ class StripeApi:
             ("GET", "/v1/payment_intents/{id}", route(self.get_payment_intent)),
             ("GET", "/v1/charges/{id}", route(self.get_charge)),
             ("POST", "/v1/refunds", route(self.create_refund)),
+            ("GET", "/v1/refunds", route(self.list_refunds)),
             ("GET", "/v1/refunds/{id}", route(self.get_refund)),
             ("GET", "/v1/disputes/{id}", route(self.get_dispute)),
             ("GET", "/v1/events", route(self.list_events)),
@@ -226,6 +227,15 @@ class StripeApi:
     def get_refund(self, call: Call) -> dict[str, Any]:
         _expand(call.params, set())
         return self.sandbox.refunds.get(call.request.match_info["id"]).to_json()
+
+    def list_refunds(self, call: Call) -> dict[str, Any]:
+        _only(call.params, {"limit", "starting_after", "ending_before", "payment_intent", "charge", "expand"})
+        intent, charge = call.params.get("payment_intent"), call.params.get("charge")
+        refunds = [
+            r for r in sorted(self.sandbox.refunds.by_id.values(), key=lambda r: (r.created, r.id), reverse=True)
+            if (intent is None or r.payment_intent == intent) and (charge is None or r.charge == charge)
+        ]
+        return _list_page(refunds, call.params, "/v1/refunds", lambda r: r.to_json(), lambda r: r.id)
 
     def get_dispute(self, call: Call) -> dict[str, Any]:
         _expand(call.params, set())
