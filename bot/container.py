@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings, percent_to_basis_points
 from domain.holds import HoldStore
+from domain.links import LinkKind, link_payload
 from domain.ports import SystemClock
 from domain.pricing import GroupDiscount, PricingPolicy
 from domain.services.bookings import BookingService
@@ -57,10 +58,10 @@ class BotLinks:
         self.base = base.rstrip("/")
 
     def paid(self, booking_id: int) -> str:
-        return f"{self.base}/{self.username}?start=paid_{booking_id}"
+        return f"{self.base}/{self.username}?start={link_payload(LinkKind.PAID, booking_id)}"
 
     def unpaid(self, booking_id: int) -> str:
-        return f"{self.base}/{self.username}?start=unpaid_{booking_id}"
+        return f"{self.base}/{self.username}?start={link_payload(LinkKind.UNPAID, booking_id)}"
 
 
 @dataclass

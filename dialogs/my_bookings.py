@@ -16,6 +16,7 @@ from dialogs.i18n import T
 from dialogs.states import MyBookings
 from domain.booking import BookingStatus
 from domain.errors import CancellationNotAllowed, NotFound, PaymentProviderDown
+from domain.links import parse_id
 from domain.services.bookings import BookingView
 
 
@@ -43,11 +44,11 @@ async def list_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     return {"bookings": [(str(v.booking.id), _label(v, dialog_manager)) for v in views], "empty": not views}
 
 
-async def on_booking(callback: CallbackQuery, _w: Any, manager: DialogManager, booking_id: str) -> None:
-    if not booking_id.isdigit():
+async def on_booking(callback: CallbackQuery, _w: Any, manager: DialogManager, booking_id: int | None) -> None:
+    if booking_id is None:  # not an id of ours (parse_id refused it)
         say(manager, texts(manager)("error-forged"))
         return
-    manager.dialog_data["booking_id"] = int(booking_id)
+    manager.dialog_data["booking_id"] = booking_id
     await manager.switch_to(MyBookings.detail)
 
 
@@ -135,7 +136,10 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
 
 def my_bookings_dialog() -> Dialog:
     def listing(widget_id: str) -> Select:
-        return Select(Format("{item[1]}"), id=widget_id, item_id_getter=lambda i: i[0], items="bookings", on_click=on_booking)
+        return Select(
+            Format("{item[1]}"), id=widget_id, item_id_getter=lambda i: i[0], items="bookings", on_click=on_booking,
+            type_factory=parse_id,  # callback data is untrusted: a bounded id or None
+        )
 
     return Dialog(
         Window(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiogram import F, Router
@@ -13,13 +12,8 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from dialogs.context import AppServices, owner_token
 from dialogs.states import Booking, Language, Menu, MyBookings
 from domain.errors import NotFound
+from domain.links import LinkKind, parse_link
 from domain.services.customers import CustomerService
-
-# Deep-link payloads: up to 64 characters of A-Z a-z 0-9 _ - (Telegram's rule).
-SHOW_LINK = re.compile(r"^show_([1-9][0-9]{0,9})$")
-MOVIE_LINK = re.compile(r"^movie_([1-9][0-9]{0,9})$")
-# Where the payment pages send the customer back: the booking they paid (or not).
-BOOKING_LINK = re.compile(r"^(?:paid|unpaid)_([1-9][0-9]{0,9})$")
 
 
 def commands_router() -> Router:
@@ -52,43 +46,44 @@ async def start(
     user = message.from_user
     await customers.register(user.id, user.full_name, t.locale)
     payload = (command.args or "").strip()
-    if match := SHOW_LINK.match(payload):
-        try:
-            showtime, movie, _ = await services.catalog.showtime(int(match.group(1)))
-        except NotFound:
-            await _menu(dialog_manager, "link-invalid")
-            return
-        if not services.catalog.on_sale(showtime):
-            await _menu(dialog_manager, "sales-closed")
-            return
-        day = showtime.starts_at.astimezone(services.policy.zone).date().isoformat()
-        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(
-            Booking.seats,
-            data={"showtime_id": showtime.id, "movie_id": movie.id, "day": day},
-            show_mode=ShowMode.SEND,
-        )
-        return
-    if match := MOVIE_LINK.match(payload):
-        movie_id = int(match.group(1))
+    link = parse_link(payload)  # the one grammar of deep links; None for anything else
+    if link is None:
+        await _menu(dialog_manager, "link-invalid" if payload else None)
+    elif link.kind is LinkKind.SHOW:
+        await _open_showtime(dialog_manager, services, link.id)
+    elif link.kind is LinkKind.MOVIE:
         showing = {n.movie.id for n in await services.catalog.now_showing()}
-        if movie_id not in showing:
+        if link.id not in showing:
             await _menu(dialog_manager, "link-invalid")
             return
         await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(Booking.movie, data={"movie_id": movie_id}, show_mode=ShowMode.SEND)
-        return
-    if match := BOOKING_LINK.match(payload):
-        booking_id = int(match.group(1))
+        await dialog_manager.start(Booking.movie, data={"movie_id": link.id}, show_mode=ShowMode.SEND)
+    else:  # paid_ / unpaid_: back from a payment page, to that booking
         try:
-            await services.bookings.get_for_customer(booking_id, user.id)
+            await services.bookings.get_for_customer(link.id, user.id)
         except NotFound:  # someone else's booking looks like none at all
             await _menu(dialog_manager, "link-invalid")
             return
         await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(MyBookings.detail, data={"booking_id": booking_id}, show_mode=ShowMode.SEND)
+        await dialog_manager.start(MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.SEND)
+
+
+async def _open_showtime(dialog_manager: DialogManager, services: AppServices, showtime_id: int) -> None:
+    try:
+        showtime, movie, _ = await services.catalog.showtime(showtime_id)
+    except NotFound:
+        await _menu(dialog_manager, "link-invalid")
         return
-    await _menu(dialog_manager, "link-invalid" if payload else None)
+    if not services.catalog.on_sale(showtime):
+        await _menu(dialog_manager, "sales-closed")
+        return
+    day = showtime.starts_at.astimezone(services.policy.zone).date().isoformat()
+    await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+    await dialog_manager.start(
+        Booking.seats,
+        data={"showtime_id": showtime.id, "movie_id": movie.id, "day": day},
+        show_mode=ShowMode.SEND,
+    )
 
 
 async def _menu(manager: DialogManager, note: str | None) -> None:

@@ -18,6 +18,7 @@ from dialogs.formatting import clip, clock, day_label, money
 from dialogs.i18n import T
 from dialogs.states import Booking
 from domain.errors import NotFound
+from domain.links import parse_id
 
 SYNOPSIS_LIMIT = 600  # the details are a caption when there is a poster (1024 max)
 
@@ -28,11 +29,11 @@ async def movies_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     return {"movies": items, "empty": not items}
 
 
-async def on_movie(callback: CallbackQuery, _w: Any, manager: DialogManager, movie_id: str) -> None:
-    if not movie_id.isdigit():
+async def on_movie(callback: CallbackQuery, _w: Any, manager: DialogManager, movie_id: int | None) -> None:
+    if movie_id is None:  # not an id of ours (parse_id refused it)
         say(manager, texts(manager)("error-forged"))
         return
-    manager.dialog_data["movie_id"] = int(movie_id)
+    manager.dialog_data["movie_id"] = movie_id
     await manager.switch_to(Booking.movie)
 
 
@@ -100,13 +101,15 @@ async def showtimes_getter(dialog_manager: DialogManager, **_: Any) -> dict[str,
     return {"showtimes": items, "day_label": day_label(day, t), "empty": not items}
 
 
-async def on_showtime(callback: CallbackQuery, _w: Any, manager: DialogManager, showtime_id: str) -> None:
+async def on_showtime(callback: CallbackQuery, _w: Any, manager: DialogManager, showtime_id: int | None) -> None:
     try:
-        await services(manager).catalog.showtime(int(showtime_id))
-    except (NotFound, ValueError):
+        if showtime_id is None:
+            raise NotFound("not a showtime id", kind="showtime")
+        await services(manager).catalog.showtime(showtime_id)
+    except NotFound:
         say(manager, texts(manager)("error-forged"))
         return
-    manager.dialog_data["showtime_id"] = int(showtime_id)
+    manager.dialog_data["showtime_id"] = showtime_id
     manager.dialog_data.pop("view", None)
     await manager.switch_to(Booking.seats)
 
@@ -115,7 +118,10 @@ movies_window = Window(
     T("movies-title"),
     T("movies-empty", when="empty"),
     ScrollingGroup(
-        Select(Format("{item[1]}"), id="m", item_id_getter=lambda i: i[0], items="movies", on_click=on_movie),
+        Select(
+            Format("{item[1]}"), id="m", item_id_getter=lambda i: i[0], items="movies", on_click=on_movie,
+            type_factory=parse_id,  # callback data is untrusted: a bounded id or None
+        ),
         id="mp",
         width=1,
         height=6,
@@ -150,7 +156,12 @@ days_window = Window(
 showtimes_window = Window(
     T("showtimes-title", "day_label"),
     T("showtimes-empty", when="empty"),
-    Column(Select(Format("{item[1]}"), id="t", item_id_getter=lambda i: i[0], items="showtimes", on_click=on_showtime)),
+    Column(
+        Select(
+            Format("{item[1]}"), id="t", item_id_getter=lambda i: i[0], items="showtimes", on_click=on_showtime,
+            type_factory=parse_id,
+        )
+    ),
     Back(T("button-back"), id="tb"),
     state=Booking.showtimes,
     getter=showtimes_getter,
