@@ -18,8 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# The sample cinema (examples/cinema.yaml) is in Berlin; an explicit setting wins.
-playground: export CINEBOOKER_TIMEZONE ?= Europe/Berlin
+# The sample cinema's zone and currency come from examples/cinema.yaml itself.
 playground: install
 	$(BIN)/cinebooker migrate
 	$(BIN)/cinebooker catalog import examples/cinema.yaml

@@ -91,11 +91,32 @@ def main(argv: list[str] | None = None) -> None:
     handlers[args.command](args, settings)
 
 
+def ready(settings: Settings) -> Settings:
+    """Wait for the database (and Redis), then take the cinema's zone and currency from
+    the catalog stored there, their one home. One line and exit 2 on failure."""
+    from bot.cinema import disagreements, stored_cinema, with_cinema
+    from bot.startup import StartupFailed, wait_for_services
+
+    async def check():  # type: ignore[no-untyped-def]
+        await wait_for_services(settings)
+        return await stored_cinema(settings.database_url)
+
+    try:
+        cinema = asyncio.run(check())
+    except StartupFailed as exc:
+        fail(str(exc))
+    if cinema is not None:
+        fail_all(disagreements(settings, cinema))
+    return with_cinema(settings, cinema)
+
+
 def _polling(_args: argparse.Namespace, settings: Settings) -> None:
     from bot.preflight import public_default_problems
 
     fail_all(public_default_problems(settings))
+    settings = ready(settings)
     from bot.container import build_container
+    from bot.startup import StartupFailed
     from bot.telegram import run_polling
     from bot.worker import BackgroundJobs, WorkerApp
 
@@ -107,30 +128,44 @@ def _polling(_args: argparse.Namespace, settings: Settings) -> None:
         finally:
             await jobs.stop()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except StartupFailed as exc:
+        fail(str(exc))
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
     from bot.preflight import provider_problems, public_default_problems, webhook_secret_problems
 
     fail_all(webhook_secret_problems(settings) + public_default_problems(settings) + provider_problems(settings))
+    settings = ready(settings)
     from aiohttp import web
 
     from bot.container import build_container
     from bot.server import build_app
+    from bot.startup import StartupFailed
     from bot.worker import BackgroundJobs, WorkerApp
 
     jobs = BackgroundJobs(WorkerApp(settings))
     app = build_app(build_container(settings, jobs=jobs.app.queue))
 
-    async def background(_app: web.Application):  # type: ignore[no-untyped-def]
+    async def start_jobs(_app: web.Application) -> None:
         await jobs.start()
-        yield
+
+    async def stop_jobs(_app: web.Application) -> None:
         await jobs.stop()
 
-    app.cleanup_ctx.append(background)
-    # SERVE_REUSE_PORT: several processes may listen on this port (SO_REUSEPORT).
-    web.run_app(app, host=args.host, port=args.port, print=None, reuse_port=settings.serve_reuse_port or None)
+    # The worker starts once Telegram has answered (a failed start leaves no thread
+    # behind to keep the process alive) and stops before the container closes.
+    app.on_startup.append(start_jobs)
+    app.on_cleanup.insert(0, stop_jobs)
+    try:
+        # SERVE_REUSE_PORT: several processes may listen on this port (SO_REUSEPORT).
+        web.run_app(app, host=args.host, port=args.port, print=None, reuse_port=settings.serve_reuse_port or None)
+    except StartupFailed as exc:
+        fail(str(exc))
+    except OSError as exc:  # the port is taken, say
+        fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -146,7 +181,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> None:
     from bot.preflight import public_default_problems
 
     fail_all(public_default_problems(settings))
-    run_worker(settings, args.processes, args.threads)
+    run_worker(ready(settings), args.processes, args.threads)
 
 
 def _payments(args: argparse.Namespace, settings: Settings) -> None:
@@ -173,8 +208,14 @@ def _catalog(args: argparse.Namespace, settings: Settings) -> None:
 
 def _playground(args: argparse.Namespace, settings: Settings) -> None:
     from bot.playground import run_playground
+    from bot.startup import StartupFailed
 
-    asyncio.run(run_playground(settings, args.host, args.port))
+    try:
+        asyncio.run(run_playground(settings, args.host, args.port))
+    except StartupFailed as exc:
+        fail(str(exc))
+    except OSError as exc:  # a port is taken, say
+        fail(f"cannot start the playground on {args.host}:{args.port}-{args.port + 1}: {exc.strerror or exc}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from typing import AsyncIterator
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.cli import fail
+from bot.cli import fail, fail_all
 from bot.container import Container, build_container
 from bot.settings import Settings
 from domain.services.catalog_admin import CatalogError
@@ -30,28 +30,33 @@ async def _container(settings: Settings) -> AsyncIterator[Container]:
 
 
 async def import_catalog(settings: Settings, file: Path) -> None:
+    from bot.cinema import disagreements
     from infrastructure.catalog.yamlfile import load_catalog
 
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError:
+        fail(f"{file}: no such file — check the path")
+    except OSError as exc:
+        fail(f"{file}: cannot read it: {exc.strerror or exc}")
+    if size > settings.catalog_max_bytes:
+        # Refused before parsing: a huge file would keep the command busy for minutes.
+        fail(
+            f"{file}: {size:,} bytes, over the cap of {settings.catalog_max_bytes:,} bytes; split the catalog, "
+            "or raise CINEBOOKER_CATALOG_MAX_BYTES"
+        )
     try:
         data = load_catalog(file)
     except CatalogError as exc:
         fail(str(exc))
-    # The settings are the cinema's one truth for display and payments; a file
-    # written for another zone or currency would show wrong times or prices.
-    for field, theirs, ours in (
-        ("currency", data.cinema.currency, settings.currency),
-        ("timezone", data.cinema.timezone, settings.timezone),
-    ):
-        if theirs != ours:
-            fail(
-                f"{file}: cinema.{field}: the file says {theirs} but CINEBOOKER_{field.upper()} "
-                f"is {ours}; set CINEBOOKER_{field.upper()}={theirs} or change the file"
-            )
+    # The file describes the cinema; a setting given explicitly that says otherwise
+    # is a mistake somewhere, said before anything is written.
+    fail_all([f"{file}: {line}" for line in disagreements(settings, data.cinema)])
     async with _container(settings) as container:
         try:
             report = await container.catalog_admin.import_catalog(data)
         except CatalogError as exc:
-            fail(str(exc))
+            fail(f"{file}: {exc}")
     print(f"imported {file}: {report.summary()}")
 
 

@@ -163,12 +163,23 @@ def build_container(settings: Settings, jobs: JobQueue | None = None) -> Contain
     holds: HoldStore
     if settings.redis_url:
         from redis.asyncio import BlockingConnectionPool, Redis
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
 
         from infrastructure.holds.redis import RedisHoldStore
 
         # Wait for a free connection instead of failing at once when many updates
         # are handled together (redis-py raises past max_connections otherwise).
-        redis = Redis.from_pool(BlockingConnectionPool.from_url(settings.redis_url, max_connections=100, timeout=20))
+        # A pooled connection that died with a Redis restart is retried on a new
+        # one, so the first update after an outage does not fail on it.
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=100, timeout=20,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        )
+        redis = Redis.from_pool(pool)
         holds = RedisHoldStore(redis)
     else:
         holds = MemoryHoldStore()

@@ -78,6 +78,7 @@ def playground_app(settings: Settings) -> web.Application:
 async def prepare_database(settings: Settings) -> str | None:
     """Migrate, and load the sample cinema into an empty catalog (a restart keeps
     what is there). Returns a line saying what was loaded or why not, if anything."""
+    from bot.cinema import disagreements
     from bot.migrations import upgrade
     from infrastructure.catalog.yamlfile import load_catalog
 
@@ -91,14 +92,11 @@ async def prepare_database(settings: Settings) -> str | None:
             if await uow.movies.list():
                 return None
         data = load_catalog(EXAMPLE)
-        if data.cinema.timezone != settings.timezone or data.cinema.currency != settings.currency:
-            # The sample is a Berlin cinema in euros; shown in another zone its times
-            # would be wrong, so it is not loaded, and the newcomer is told why.
-            return (
-                f"the sample cinema was NOT loaded: it is in {data.cinema.timezone} ({data.cinema.currency}), "
-                f"the settings say {settings.timezone} ({settings.currency}); run `make playground`, or set "
-                f"CINEBOOKER_TIMEZONE={data.cinema.timezone} CINEBOOKER_CURRENCY={data.cinema.currency}"
-            )
+        contradicted = disagreements(settings, data.cinema)
+        if contradicted:
+            # The sample is a Berlin cinema in euros. Only a setting given explicitly
+            # can say otherwise; then it is not loaded, and the newcomer is told why.
+            return "the sample cinema was NOT loaded: " + "; ".join(contradicted)
         report = await container.catalog_admin.import_catalog(data)
         return f"Loaded the sample cinema: {report.summary()}"
     finally:
@@ -108,11 +106,20 @@ async def prepare_database(settings: Settings) -> str | None:
 async def run_playground(settings: Settings, host: str, port: int, stop: asyncio.Event | None = None) -> None:
     from playground.telegram.app import serve
 
+    from bot.cinema import disagreements, stored_cinema, with_cinema
     from bot.server import build_app
+    from bot.startup import StartupFailed
 
     addresses = Addresses(f"http://{host}:{port}", f"http://{host}:{port + 1}")
     settings = playground_settings(settings, addresses)
     loaded = await prepare_database(settings)
+    # The cinema's zone and currency come from its catalog, as in every process.
+    cinema = await stored_cinema(settings.database_url)
+    if cinema is not None:
+        contradicted = disagreements(settings, cinema)
+        if contradicted:
+            raise StartupFailed("; ".join(contradicted))
+        settings = with_cinema(settings, cinema)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.money import is_currency
+
 PLAYGROUND_TOKEN = "123456:PLAYGROUND-cinebooker-token"
 # The playground's credentials: published in this repository, so they protect
 # nothing. bot/preflight.py refuses them wherever a real service is reached.
@@ -78,6 +80,10 @@ class Settings(BaseSettings):
     invoice_prefix: str = Field("CB", pattern=r"^[A-Z0-9]{1,10}$")  # numbers: CB-2026-000001
     reminder_minutes: int = Field(120, ge=0, le=24 * 60)  # remind this long before the show; 0: never
     worker_threads: int = Field(2, ge=1, le=64)  # of the in-process worker (embedded mode)
+    # How long a starting process waits for the database, Redis and the Bot API.
+    start_timeout: float = Field(60.0, ge=0, le=3600)
+    # `catalog import` refuses a larger file before reading it.
+    catalog_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -112,8 +118,8 @@ class Settings(BaseSettings):
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str) -> str:
-        if len(value) != 3 or not value.isalpha():
-            raise ValueError("use a 3-letter ISO currency code like EUR")
+        if not is_currency(value.upper()):
+            raise ValueError("use an ISO 4217 currency code like EUR")
         return value.upper()
 
     @field_validator("vat_rate", "group_discount_percent")

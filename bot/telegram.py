@@ -42,7 +42,7 @@ from handlers.errors import errors_router
 from handlers.hold_expiry import HoldExpiryNotifier
 from handlers.language import LanguageStore
 from handlers.payment_notices import PaymentNotifier
-from handlers.middlewares import InFlightMiddleware, TextsMiddleware, ThrottleMiddleware
+from handlers.middlewares import InFlightMiddleware, OutageMiddleware, TextsMiddleware, ThrottleMiddleware
 from infrastructure.holds.watch import MemoryHoldWatch, RedisHoldWatch
 from infrastructure.i18n import Translator
 from infrastructure.telegram.responses import keep_response_types
@@ -218,6 +218,16 @@ def _storage(container: Container) -> tuple[BaseStorage, BaseEventIsolation]:
     return DialogStorage(storage, locks), locks
 
 
+def _outage_errors(container: Container) -> tuple[type[BaseException], ...]:
+    """What a Redis that went away raises (nothing to catch without Redis)."""
+    if container.redis is None:
+        return ()
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError)
+
+
 def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRuntime:
     bot = bot or build_bot(container)
     translator = Translator()
@@ -260,7 +270,8 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     builtin = list(dp.update.outer_middleware)
     for middleware in builtin:
         dp.update.outer_middleware.unregister(middleware)
-    for middleware in (in_flight, *builtin):
+    outage = OutageMiddleware(translator, customers.language, _outage_errors(container))
+    for middleware in (in_flight, outage, *builtin):
         dp.update.outer_middleware(middleware)
     # Every update, background dialog updates included, gets the customer's texts.
     dp.update.outer_middleware(texts)
@@ -290,11 +301,14 @@ async def set_commands(runtime: TelegramRuntime) -> None:
 
 
 async def run_polling(container: Container) -> None:
+    from bot.startup import telegram_call
+
     runtime = build_telegram(container)
+    settings = container.settings
     try:
-        await runtime.bot.delete_webhook(drop_pending_updates=False)
-        await learn_username(runtime, container)
-        await set_commands(runtime)
+        await telegram_call("deleteWebhook", settings, lambda: runtime.bot.delete_webhook(drop_pending_updates=False))
+        await telegram_call("getMe", settings, lambda: learn_username(runtime, container))
+        await telegram_call("setMyCommands", settings, lambda: set_commands(runtime))
         runtime.start_background()
         await runtime.dispatcher.start_polling(runtime.bot, handle_signals=True, close_bot_session=False)
     finally:

@@ -219,13 +219,19 @@ class BackgroundJobs:
         self.embedded = not app.settings.redis_url
         self.redis = redis
         self._scheduler: asyncio.Task[None] | None = None
+        self._started = False
 
     async def start(self) -> None:
+        self._started = True
         if self.embedded:
             await asyncio.to_thread(self.app.start, self.app.settings.worker_threads)
             self._scheduler = asyncio.create_task(self.app.scheduler(None).run(), name="scheduler")
 
     async def stop(self) -> None:
+        """Idempotent, and a no-op when start() never ran (a failed start)."""
+        if not self._started:
+            return
+        self._started = False
         if self._scheduler is not None:
             self._scheduler.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -242,7 +248,10 @@ def run_worker(settings: Settings, processes: int = 1, threads: int = 4) -> None
     import multiprocessing
 
     children = [
-        multiprocessing.get_context("spawn").Process(target=_worker_process, args=(threads,), name=f"worker-{i}")
+        # The settings as resolved at start (the cinema's zone and currency included).
+        multiprocessing.get_context("spawn").Process(
+            target=_worker_process, args=(settings, threads), name=f"worker-{i}"
+        )
         for i in range(1, processes)
     ]
     for child in children:
@@ -256,8 +265,8 @@ def run_worker(settings: Settings, processes: int = 1, threads: int = 4) -> None
             child.join(timeout=60)
 
 
-def _worker_process(threads: int) -> None:
-    asyncio.run(_serve_jobs(Settings(), threads))
+def _worker_process(settings: Settings, threads: int) -> None:
+    asyncio.run(_serve_jobs(settings, threads))
 
 
 async def _serve_jobs(settings: Settings, threads: int) -> None:

@@ -101,3 +101,14 @@ class ShowtimeSummary:
     hall_name: str
     seats_left: int
     local_start: datetime = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CinemaInfo:
+    """The cinema a catalog describes. Its zone and currency have one home: the
+    catalog, stored with it (the settings only stand in before any import)."""
+
+    name: str = ""
+    address: str = ""
+    timezone: str = "UTC"
+    currency: str = "EUR"

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Protocol, Sequence
 
 from domain.booking import Booking, BookingStatus
-from domain.catalog import Movie, Showtime, TicketType
+from domain.catalog import CinemaInfo, Movie, Showtime, TicketType
 from domain.customer import Customer
 from domain.hall import Hall
 from domain.invoices import Invoice, InvoiceDelivery, InvoiceKind, Ticket
@@ -152,6 +152,13 @@ class ProviderEventRepository(Protocol):
     async def outcome(self, provider: PaymentProvider, event_id: str) -> str | None: ...
 
 
+class CinemaRepository(Protocol):
+    """The cinema the catalog describes: the one home of its zone and currency."""
+
+    async def get(self) -> CinemaInfo | None: ...
+    async def put(self, cinema: CinemaInfo, at: datetime) -> None: ...
+
+
 class InstallationRepository(Protocol):
     async def key(self, proposed: str, at: datetime) -> str:
         """This installation's key: the stored one, or ``proposed`` stored now."""
@@ -204,6 +211,7 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     provider_events: ProviderEventRepository
     installation: InstallationRepository
+    cinema: CinemaRepository
     invoices: InvoiceRepository
     tickets: TicketRepository
     reminders: ReminderRepository

@@ -4,6 +4,7 @@ logic here: middlewares only prepare what handlers and dialogs receive."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any, Awaitable, Callable
 
@@ -14,6 +15,7 @@ from handlers.language import LanguageStore
 from infrastructure.i18n.fluent import Translator
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+log = logging.getLogger(__name__)
 
 
 class TextsMiddleware(BaseMiddleware):
@@ -106,3 +108,61 @@ class InFlightMiddleware(BaseMiddleware):
         except asyncio.TimeoutError:
             return False
         return True
+
+
+class OutageMiddleware(BaseMiddleware):
+    """When Redis (holds, dialog state, locks) goes away in mid-conversation, the
+    customer is told in their language that booking is briefly unavailable, instead
+    of silence or a stack trace; Redis reconnects by itself on a later update. Placed
+    outside aiogram's error handling, whose dialog layer needs Redis itself. Seats
+    stay safe meanwhile: the database's unique index decides every sale."""
+
+    def __init__(self, translator: Translator, language_of: Callable[[int], Awaitable[str | None]],
+                 outages: tuple[type[BaseException], ...]) -> None:
+        self.translator = translator
+        self.language_of = language_of
+        self.outages = outages
+        self.seen = 0
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except Exception as exc:
+            cause = self._outage(exc)
+            if cause is None:
+                raise
+            self.seen += 1
+            log.warning("update %s: booking unavailable (%s: %s)", getattr(event, "update_id", "?"),
+                        type(cause).__name__, cause)
+            await self._tell(event)
+            return None
+
+    def _outage(self, exc: BaseException) -> BaseException | None:
+        """The outage behind ``exc``, if any: error handling that needed Redis too
+        raises its own error (aiogram-dialog's KeyError) with the outage as its context."""
+        seen: BaseException | None = exc
+        for _ in range(10):
+            if seen is None or not self.outages:
+                return None
+            if isinstance(seen, self.outages):
+                return seen
+            seen = seen.__cause__ or seen.__context__
+        return None
+
+    async def _tell(self, update: TelegramObject) -> None:
+        inner = getattr(update, "callback_query", None) or getattr(update, "message", None)
+        user = getattr(inner, "from_user", None)
+        if user is None:
+            return
+        try:
+            stored = await self.language_of(user.id)
+        except Exception:  # noqa: BLE001 - the database may be what is gone
+            stored = None
+        text = self.translator.get(stored or self.translator.resolve(user.language_code), "booking-unavailable")
+        try:
+            if isinstance(inner, CallbackQuery):
+                await inner.answer(text, show_alert=True)
+            elif isinstance(inner, Message) and inner.chat.type == "private":
+                await inner.answer(text)
+        except Exception:  # noqa: BLE001 - telling is best effort; the outage is logged
+            log.debug("could not tell user %s about the outage", user.id)

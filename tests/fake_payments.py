@@ -1,5 +1,5 @@
 """Fakes of the payment side: the payments and provider-event repositories, the
-installation key, and a payment provider in memory (links, payments, approvals,
+installation key (and the cinema row beside it), and a payment provider in memory (links, payments, approvals,
 refunds that may stay pending or fail, refunds made in a dashboard, disputes)."""
 
 from __future__ import annotations
@@ -200,3 +200,11 @@ class FakeGateway:
     async def fetch_refund(self, refund_ref: str) -> ProviderRefund:
         self._check()
         return next(r for r in self.refunds.values() if r.ref == refund_ref)
+
+
+class FakeCinema(_Repo):
+    async def get(self):  # type: ignore[no-untyped-def]
+        return self.s.cinema
+
+    async def put(self, cinema, at) -> None:  # type: ignore[no-untyped-def]
+        self.s.cinema = cinema

@@ -23,7 +23,7 @@ from domain.payments import (
     PaymentProvider,
 )
 from domain.promo import PromoCode
-from tests.fake_payments import FakeGateway, FakeInstallation, FakePayments, FakeProviderEvents  # noqa: F401
+from tests.fake_payments import FakeCinema, FakeGateway, FakeInstallation, FakePayments, FakeProviderEvents  # noqa: F401
 
 
 class FakeClock:
@@ -53,6 +53,7 @@ class Store:
         self.events: dict[tuple[PaymentProvider, str], datetime | None] = {}
         self.event_outcomes: dict[tuple[PaymentProvider, str], str | None] = {}
         self.installation: str | None = None
+        self.cinema = None
         self.reminded: dict[int, datetime] = {}
         self.invoices: dict[int, Invoice] = {}
         self.deliveries: dict[int, InvoiceDelivery] = {}
@@ -367,6 +368,7 @@ class FakeUnitOfWork:
         self.payments = FakePayments(self)
         self.provider_events = FakeProviderEvents(self)
         self.installation = FakeInstallation(self)
+        self.cinema = FakeCinema(self)
         self.invoices = FakeInvoices(self)
         self.tickets = FakeTickets(self)
         self.reminders = FakeReminders(self)

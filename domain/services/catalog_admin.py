@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from domain.catalog import Movie, Showtime, TicketType
+from domain.catalog import CinemaInfo, Movie, Showtime, TicketType
+from domain.services.cinema import CinemaChanged, check_same_cinema
 from domain.errors import DomainError, NotFound
 from domain.hall import Hall, SeatKind
 from domain.money import Money
@@ -39,14 +40,6 @@ class CatalogError(DomainError):
         text = f"{place}: {field}: {message}" if field else f"{place}: {message}"
         # One line whatever the parts hold: the CLI prints it as is.
         super().__init__(" ".join(text.split()), place=place, field=field)
-
-
-@dataclass(frozen=True, slots=True)
-class CinemaInfo:
-    name: str = ""
-    address: str = ""
-    timezone: str = "UTC"
-    currency: str = "EUR"
 
 
 @dataclass(slots=True)
@@ -339,6 +332,10 @@ class CatalogAdmin:
         Raises CatalogError (nothing written) when anything is wrong."""
         async with self.d.uow() as uow:
             existing = await self._existing(uow, data)
+            try:
+                check_same_cinema(await uow.cinema.get(), data.cinema, bool(await uow.showtimes.list()))
+            except CinemaChanged as exc:
+                raise CatalogError("cinema", "", str(exc)) from None
             check_catalog(data, existing)
             report = ImportReport()
             movie_ids = await self._movies(uow, data.movies, existing, report)
@@ -346,6 +343,7 @@ class CatalogAdmin:
             showtime_ids = await self._showtimes(uow, data.showtimes, existing, movie_ids, hall_ids, report)
             await self._ticket_types(uow, data.ticket_types, report)
             await self._promos(uow, data.promos, movie_ids, showtime_ids, report)
+            await uow.cinema.put(data.cinema, self.d.clock.now())
             await uow.commit()
         return report
 
@@ -354,8 +352,8 @@ class CatalogAdmin:
     ) -> CatalogData:
         """Everything stored, by refs; ``since`` keeps only showtimes from then on."""
         policy = self.d.policy
-        info = cinema or CinemaInfo(timezone=policy.timezone, currency=policy.currency)
         async with self.d.uow() as uow:
+            info = cinema or await uow.cinema.get() or CinemaInfo(timezone=policy.timezone, currency=policy.currency)
             movies = sorted(await uow.movies.list(), key=lambda m: m.id or 0)
             halls = sorted(await uow.halls.list(), key=lambda h: h.id or 0)
             showtimes = await uow.showtimes.list()

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.payments import Payment, PaymentProvider, PaymentStatus
 from infrastructure.db import mapping
-from infrastructure.db.models import InstallationRow, PaymentRow, ProviderEventRow
+from infrastructure.db.models import PaymentRow, ProviderEventRow
 from infrastructure.db.repositories import upsert_into
 
 
@@ -142,14 +142,3 @@ class SqlProviderEvents:
                 ProviderEventRow.provider == str(provider), ProviderEventRow.event_id == event_id[:128]
             )
         )
-
-
-class SqlInstallation:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def key(self, proposed: str, at: datetime) -> str:
-        # Insert-if-missing, then read: two processes starting together agree on one key.
-        statement = upsert_into(self.session, InstallationRow).values(id=1, key=proposed, created_at=at)
-        await self.session.execute(statement.on_conflict_do_nothing(index_elements=[InstallationRow.id]))
-        return str(await self.session.scalar(select(InstallationRow.key).where(InstallationRow.id == 1)))

@@ -23,7 +23,8 @@ from domain.jobs import OutboxJob
 from infrastructure.db.engine import READ_ONLY_OPTION
 from infrastructure.db.invoices import SqlInvoices, SqlTickets
 from infrastructure.db.outbox import SqlOutbox, SqlReminders
-from infrastructure.db.payments import SqlInstallation, SqlPayments, SqlProviderEvents
+from infrastructure.db.installation import SqlCinema, SqlInstallation
+from infrastructure.db.payments import SqlPayments, SqlProviderEvents
 from infrastructure.db.repositories import (
     SqlBookings,
     SqlCustomers,
@@ -73,6 +74,7 @@ class SqlUnitOfWork:
         self.payments = SqlPayments(self.session)
         self.provider_events = SqlProviderEvents(self.session)
         self.installation = SqlInstallation(self.session)
+        self.cinema = SqlCinema(self.session)
         self.invoices = SqlInvoices(self.session)
         self.tickets = SqlTickets(self.session)
         self.reminders = SqlReminders(self.session)

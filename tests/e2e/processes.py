@@ -30,7 +30,8 @@ def clean_env(**settings: str) -> dict[str, str]:
     """The environment without the developer's CINEBOOKER_* settings, plus ``settings``
     (names without the prefix)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CINEBOOKER_")}
-    env.update(PYTHONPATH=str(ROOT), CINEBOOKER_LOG_LEVEL="WARNING")
+    # Unbuffered: a test reads the log lines while the process runs.
+    env.update(PYTHONPATH=str(ROOT), CINEBOOKER_LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
     env.update({f"CINEBOOKER_{k.upper()}": v for k, v in settings.items()})
     return env
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {
         **clean,
         "PYTHONPATH": str(ROOT),
+        # Nothing else: the README's steps work on a fresh default set-up (the
+        # catalog says where the cinema is).
         "CINEBOOKER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}",
-        "CINEBOOKER_TIMEZONE": "Europe/Berlin",
     }
 
 
@@ -75,8 +77,10 @@ def test_missing_file_and_wrong_zone_and_bad_setting(env, tmp_path):
     run(["migrate"], env, tmp_path)
     missing = run(["catalog", "import", str(tmp_path / "nope.yaml")], env, tmp_path)
     assert missing.returncode == 2 and "no such file" in missing.stderr
+    # A setting given explicitly that contradicts the file: said before anything is written.
     utc = run(["catalog", "import", str(EXAMPLE)], {**env, "CINEBOOKER_TIMEZONE": "UTC"}, tmp_path)
-    assert utc.returncode == 2 and "CINEBOOKER_TIMEZONE=Europe/Berlin" in utc.stderr
+    assert utc.returncode == 2 and "CINEBOOKER_TIMEZONE=UTC contradicts the catalog" in utc.stderr
+    assert "Europe/Berlin" in utc.stderr and len(utc.stderr.splitlines()) == 1
     assert _counts(tmp_path) == (0, 0, 0)
     bad = run(["migrate"], {**env, "CINEBOOKER_PAYMENT_MINUTES": "0"}, tmp_path)
     assert bad.returncode == 2 and "CINEBOOKER_PAYMENT_MINUTES" in bad.stderr and len(bad.stderr.splitlines()) == 1
@@ -93,3 +97,37 @@ def test_payments_reconcile_runs_twice_quietly(env, tmp_path):
         result = run(["payments", "reconcile"], env, tmp_path)
         assert result.returncode == 0, result.stderr
         assert "reconciled: 0 bookings expired, 0 links closed, 0 payments confirmed, 0 refunded" in result.stdout
+
+
+def test_the_catalog_is_the_home_of_the_cinemas_zone_and_currency(env, tmp_path):
+    run(["migrate"], env, tmp_path)
+    assert run(["catalog", "import", str(EXAMPLE)], env, tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        assert db.execute("SELECT timezone, currency FROM cinema").fetchall() == [("Europe/Berlin", "EUR")]
+    exported = run(["catalog", "export"], env, tmp_path)
+    assert "timezone: Europe/Berlin" in exported.stdout and "currency: EUR" in exported.stdout
+    # Once it sells, the cinema does not move: another zone is one line, nothing written.
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Europe/Berlin", "America/New_York", 1),
+                     encoding="utf-8")
+    counts = _counts(tmp_path)
+    result = run(["catalog", "import", str(moved)], env, tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "cinema.timezone" in result.stderr and "Europe/Berlin" in result.stderr
+    assert _counts(tmp_path) == counts
+
+
+def test_a_catalog_over_the_size_cap_is_refused_before_it_is_read(env, tmp_path):
+    run(["migrate"], env, tmp_path)
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("movies:\n" + "  - {ref: m, title: x}\n" * 300_000, encoding="utf-8")  # about 7 MB
+    started = time.monotonic()
+    result = run(["catalog", "import", str(huge)], env, tmp_path)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert "over the cap of 5,242,880 bytes" in result.stderr and "CINEBOOKER_CATALOG_MAX_BYTES" in result.stderr
+    assert time.monotonic() - started < 20  # (the whole process start; the parse took over a minute)
+    assert _counts(tmp_path) == (0, 0, 0)
+    # The cap is one setting: the sample (a few KB) is refused under a tiny cap, read under the default.
+    tiny = run(["catalog", "import", str(EXAMPLE)], {**env, "CINEBOOKER_CATALOG_MAX_BYTES": "1024"}, tmp_path)
+    assert tiny.returncode == 2 and "over the cap of 1,024 bytes" in tiny.stderr
+    assert run(["catalog", "import", str(EXAMPLE)], env, tmp_path).returncode == 0

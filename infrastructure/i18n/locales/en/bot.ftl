@@ -25,6 +25,7 @@ throttled = Slow down a little, please.
 error-stale-button = That button is out of date. Here is a fresh menu.
 error-unexpected = Something went wrong on our side. Please try again.
 error-forged = That button is not valid.
+booking-unavailable = Booking is briefly unavailable on our side. Please try again in a minute; nothing you booked is lost.
 
 ## Buttons
 button-back = ⬅ Back

@@ -1,0 +1,1 @@
+"""Property tests (hypothesis) over every edge that parses untrusted input."""

@@ -1,0 +1,37 @@
+"""Hypothesis profiles for the fuzz tests.
+
+``ci`` (the default) is bounded and derandomized so that ``make test`` is fast and
+gives the same answer on every run; ``long`` searches much further for local runs:
+
+    CINEBOOKER_FUZZ_PROFILE=long .venv/bin/python -m pytest tests/fuzz
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+# Fixtures here (a served app, a migrated database) are deliberately shared by all the
+# examples of one test; each example checks its own before/after state.
+_SHARED_FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_SHARED_FIXTURES,
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    derandomize=False,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_SHARED_FIXTURES,
+)
+settings.load_profile(os.environ.get("CINEBOOKER_FUZZ_PROFILE", "ci"))
