@@ -26,6 +26,12 @@ def clock(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M")
 
 
+def deadline(moment: datetime, zone: ZoneInfo) -> str:
+    """A time to pay by, with its zone ("16:45 CET"): the one deadline the customer
+    is shown, wherever they read it from."""
+    return moment.astimezone(zone).strftime("%H:%M %Z")
+
+
 def clip(text: str, limit: int) -> str:
     """Cut a text to ``limit`` characters with an ellipsis (Telegram's limits)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,4 +1,5 @@
-"""HTTP routes of `cinebooker serve` that are not Telegram's: health and metrics."""
+"""HTTP routes of `cinebooker serve` that are not Telegram's: health and metrics.
+They take no input and say nothing secret (restrict them at the proxy anyway)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ HealthCheck = Callable[[], Awaitable[dict[str, str]]]
 
 def health_routes(app: web.Application, check: HealthCheck, metrics: Callable[[], str]) -> None:
     async def healthz(_request: web.Request) -> web.Response:
+        # Alive and serving: a database outage must not get a healthy process restarted.
+        return web.json_response({"status": "ok"})
+
+    async def readyz(_request: web.Request) -> web.Response:
         results = await check()
         ok = all(v == "ok" for v in results.values())
         return web.json_response({"status": "ok" if ok else "unavailable", **results}, status=200 if ok else 503)
@@ -19,6 +24,7 @@ def health_routes(app: web.Application, check: HealthCheck, metrics: Callable[[]
         return web.Response(text=metrics(), content_type="text/plain", charset="utf-8")
 
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_route)
 
 

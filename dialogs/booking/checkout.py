@@ -13,7 +13,7 @@ from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
 from dialogs.context import owner_token, services, texts, user_id, watch_selection
-from dialogs.formatting import clip, clock, money
+from dialogs.formatting import clip, clock, deadline, money
 from dialogs.i18n import T
 from dialogs.states import Booking
 from domain.customer import Customer
@@ -154,7 +154,7 @@ async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
             title=clip(view.movie.title, 60),
             seats=", ".join(booking.seat_codes),
             total=money(booking.total),
-            until=clock(booking.expires_at, svc.policy.zone),
+            until=deadline(booking.expires_at, svc.policy.zone),
             status=t(f"status-{booking.status}"),
         ),
         "can_pay": awaiting and svc.payments is not None,

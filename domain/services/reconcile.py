@@ -75,12 +75,16 @@ async def reconcile(service: PaymentService, days: int = 7) -> ReconcileReport:
         held = await uow.payments.with_status(HELD, since)
         pending = await uow.payments.with_status(frozenset({PaymentStatus.REFUND_PENDING}), since)
         owed: set[int] = set()  # cancelled bookings whose money we still hold
-        retry: list[Payment] = []  # other refunds the provider failed (a mismatch's)
+        retry: list[Payment] = []  # money held without a ticket: a mismatch, a failed refund
         for payment in held:
             booking = await uow.bookings.get(payment.booking_id)
             if booking is not None and booking.status is BookingStatus.CANCELLED:
                 owed.add(payment.booking_id)
-            elif payment.status is PaymentStatus.REFUND_FAILED:
+            elif booking is None or not (
+                booking.status is BookingStatus.PAID and booking.payment_ref == payment.paid_ref
+            ):
+                # Nobody is charged without a ticket or a refund: whatever stopped
+                # halfway (a crash between taking the money and refunding it) ends here.
                 retry.append(payment)
     for payment in unsettled:
         result = await _attempt(report, _name(payment), lambda p=payment: service.settle(p.provider, p.provider_ref))

@@ -48,19 +48,15 @@ class SqlPayments:
         return mapping.payment(row) if row else None
 
     async def get_by_paid_ref(self, provider: PaymentProvider, paid_ref: str) -> Payment | None:
-        row = await self.session.scalar(
-            select(PaymentRow)
-            .where(PaymentRow.provider == str(provider), PaymentRow.paid_ref == paid_ref)
-            .order_by(PaymentRow.id)
-            .limit(1)
-            .execution_options(populate_existing=True)
-        )
-        return mapping.payment(row) if row else None
+        return await self._first(provider, PaymentRow.paid_ref == paid_ref)
 
     async def get_by_refund_ref(self, provider: PaymentProvider, refund_ref: str) -> Payment | None:
+        return await self._first(provider, PaymentRow.refund_ref == refund_ref)
+
+    async def _first(self, provider: PaymentProvider, condition: Any) -> Payment | None:
         row = await self.session.scalar(
             select(PaymentRow)
-            .where(PaymentRow.provider == str(provider), PaymentRow.refund_ref == refund_ref)
+            .where(PaymentRow.provider == str(provider), condition)
             .order_by(PaymentRow.id)
             .limit(1)
             .execution_options(populate_existing=True)

@@ -41,6 +41,8 @@ async def test_webhook_mode_with_secret_health_and_metrics(playground, cinema_db
                 async with http.post(public + WEBHOOK_PATH, data=json.dumps(forged), headers=headers) as response:
                     assert response.status == 401
             async with http.get(public + "/healthz") as response:
+                assert response.status == 200
+            async with http.get(public + "/readyz") as response:
                 assert response.status == 200 and (await response.json())["database"] == "ok"
             async with http.get(public + "/metrics") as response:
                 assert "cinebooker_updates_total" in await response.text()

@@ -225,3 +225,19 @@ async def test_idempotency_keys_carry_the_installation_and_follow_the_request(w,
         gateways, LINKS,
     )
     assert not (await other.key("x")).startswith(prefix)
+
+
+async def test_money_held_without_a_ticket_is_refunded_by_reconcile(w, pay):
+    """A process died between recording a mismatched payment and refunding it: the
+    payment is PAID, its booking is not. Reconcile gives the money back."""
+    service, gateways = pay
+    booking = await _booking(w)
+    payment = await service.start(booking.id, ANN.telegram_id, STRIPE)
+    gateways[STRIPE].pay(payment.provider_ref, Money(100, "EUR"))
+    stored = w.store.payments[payment.id]
+    stored.status, stored.paid_ref = PaymentStatus.PAID, f"pi-{payment.provider_ref}"  # as left by the crash
+    report = await service.reconcile()
+    assert report.refunded == 1 and report.failures == []
+    assert w.store.payments[payment.id].status is PaymentStatus.REFUNDED
+    assert w.store.bookings[booking.id].status is BookingStatus.AWAITING_PAYMENT
+    assert (await service.reconcile()).refunded == 0 and len(gateways[STRIPE].refunds) == 1
