@@ -70,8 +70,11 @@ async def days_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 async def on_day(callback: CallbackQuery, _w: Any, manager: DialogManager, day: str) -> None:
     try:
-        date.fromisoformat(day)
+        # Only the form the days list renders ("2026-11-25"), not "20261125" or "2026-W48-3".
+        canonical = date.fromisoformat(day).isoformat() == day
     except ValueError:
+        canonical = False
+    if not canonical:
         say(manager, texts(manager)("error-forged"))
         return
     manager.dialog_data["day"] = day

@@ -70,6 +70,9 @@ class CatalogService:
         """Showtimes on a local date, with seats left (not sold and not held)."""
         zone = self.d.policy.zone
         now = self.d.clock.now()
+        today = now.astimezone(zone).date()
+        if not today - timedelta(days=1) <= day <= today + timedelta(days=self.d.policy.days_ahead + 1):
+            return []  # outside the programme (a forged day: nothing, and no overflow at year 9999)
         day_start = datetime.combine(day, time(0), zone)
         day_end = datetime.combine(day + timedelta(days=1), time(0), zone)
         async with self.d.uow().read_only() as uow:

@@ -201,4 +201,5 @@ def _ticket_type(types: dict[str, TicketType], code: str) -> TicketType:
 
 def _seat_order(code: str) -> tuple[str, int]:
     row, _, number = code.partition("-")
-    return (row, int(number) if number.isdigit() else 0)
+    # isascii: '²'.isdigit() is true and int('²') fails; the seat is refused afterwards.
+    return (row, int(number) if number.isascii() and number.isdigit() else 0)

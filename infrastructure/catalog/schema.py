@@ -104,15 +104,28 @@ def _clock(value: Any) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+# A programme lives in these years; the edges of Python's calendar (year 1, 9999)
+# would overflow on the way to UTC or the next day.
+YEARS = range(2000, 2200)
+
+
+def _in_years(value: date) -> None:
+    if value.year not in YEARS:
+        raise ValueError(f"expected a date between {YEARS.start} and {YEARS.stop - 1}, got {value.isoformat()}")
+
+
 def _day(value: Any) -> date:
     if isinstance(value, datetime):
         raise ValueError(f"expected a date like 2026-11-23 without a time, got {value}")
     if isinstance(value, date):
+        _in_years(value)
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueError(f"expected a date like 2026-11-23, got {value!r}") from None
+    _in_years(day)
+    return day
 
 
 def _start_day(value: Any) -> date | str:
@@ -126,12 +139,16 @@ def _start_day(value: Any) -> date | str:
 
 def _moment(value: Any) -> datetime:
     if isinstance(value, datetime):
+        _in_years(value)
         return value
     if isinstance(value, str):
         try:
-            return datetime.fromisoformat(value.strip())
+            moment = datetime.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            _in_years(moment)
+            return moment
     raise ValueError(
         f'expected a local date and time like "2026-11-23 19:30" (or with an offset, '
         f'"2026-11-23 19:30+01:00"), got {value!r}'
@@ -148,8 +165,9 @@ def _moment_or_day(value: Any) -> datetime | date:
 
 def _zone(value: str) -> str:
     try:
+        # OSError: a tzdata folder ("Europe") or a name too long for the file system.
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f'unknown time zone {value!r}: use an IANA name like "Europe/Berlin"') from None
     return value
 

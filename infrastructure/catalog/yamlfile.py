@@ -49,6 +49,11 @@ def parse_catalog(text: str, *, today: date | None = None) -> CatalogData:
         raise CatalogError(place, "", f"YAML syntax error: {problem}{context}") from None
     except yaml.YAMLError as exc:
         raise CatalogError("file", "", f"YAML syntax error: {exc}") from None
+    except (ValueError, OverflowError) as exc:
+        # safe_load builds timestamps and tagged values itself: "2001-02-30", "!!int abc".
+        raise CatalogError("file", "", f"a value YAML cannot read: {' '.join(str(exc).split())[:200]}") from None
+    except RecursionError:
+        raise CatalogError("file", "", "nested too deeply") from None
     return to_data(validate_file(raw), today=today)
 
 
