@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 TRICKY_CHARS = "0123456789²³¹١٢٣٠０１９⁰₁_-+. ,\n\t\r\u200b\u00a0\x00eE"
 TRICKY_TEXTS = [
     "", "0", "00", "01", "1", "9", "-1", "+1", " 1", "1 ", "1\n", "1_000", "1.0", "1e3", "²", "١٢", "１２",
-    str(2**31 - 1), str(2**31), str(2**63), "9" * 23, "9" * 400, "\x00", "\ud7ff", "NaN", "Infinity",
+    str(2**31 - 1), str(2**31), str(2**63), "9" * 23, "9" * 40, "\x00", "\ud7ff", "NaN", "Infinity",
 ]
 
 # Big integers on purpose: drivers, JSON numbers and Telegram's 52 bits all have limits.

@@ -131,7 +131,8 @@ def _check_answer(site: PaymentSite, before: dict[str, list[str]], status: int, 
     assert json.loads(text).get("received") is True
     assert {k: v for k, v in after.items() if k != RECORDED} == {k: v for k, v in before.items() if k != RECORDED}
     new = set(after[RECORDED]) - set(before[RECORDED])
-    assert len(new) <= 1 and all(repr(event_id) in row for row in new)
+    # provider_events.event_id keeps 128 characters (see the xfail test at the end).
+    assert len(new) <= 1 and all(repr(str(event_id)[:128]) in row for row in new)
 
 
 # --- Stripe ---------------------------------------------------------------------------
@@ -218,3 +219,20 @@ def test_a_paypal_return_with_any_token_is_a_page_and_changes_nothing(site: Paym
     # No order of ours has this token: the buyer gets the plain "unknown" page.
     assert status == 400 and text.strip() and "Traceback" not in text
     assert site.tables() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="parse_stripe_event and PayPalEvent accept event ids of up to 255 characters, but "
+    "SqlProviderEvents.record/processed keep event_id[:128]: two distinct events whose ids share "
+    "their first 128 characters are deduplicated as one, and the second is never settled",
+)
+def test_events_whose_long_ids_differ_late_are_both_processed(site: PaymentSite) -> None:
+    outcomes = []
+    for last in "12":
+        body = json.dumps({"id": "evt_" + "a" * 196 + last, "type": "x", "data": {"object": {}}})
+        status, text = site.request("POST", "/webhooks/stripe", body.encode(), _stripe_headers(body, "ours"))
+        assert status == 200
+        outcomes.append(json.loads(text)["outcome"])
+    assert outcomes == ["ignored", "ignored"]  # not ["ignored", "duplicate"]
