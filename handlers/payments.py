@@ -19,7 +19,8 @@ from handlers.http import read_body
 log = logging.getLogger(__name__)
 MAX_BODY = 512 * 1024  # Stripe events are a few KB
 TOLERANCE_SECONDS = 300  # a captured delivery cannot be replayed later than this
-MAX_ID = 255
+# Event and object ids: Stripe's are a few dozen characters; the database keeps 128.
+MAX_ID = 128
 
 # What each event type's object names: the checkout session, a refund, or (for a
 # dispute) the payment intent that was charged back. Other types are acknowledged.

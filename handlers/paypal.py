@@ -55,7 +55,7 @@ class Resource(_Loose):
 class PayPalEvent(_Loose):
     """The parts of a PayPal webhook event we read; anything else in it is ignored."""
 
-    id: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    id: Annotated[str, StringConstraints(min_length=1, max_length=128)]  # what the database keeps
     event_type: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     resource: Resource | None = None
 

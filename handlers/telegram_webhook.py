@@ -83,7 +83,8 @@ def _check_numbers(value: Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) >= MAX_INT:
+        elif isinstance(item, (int, float)) and not isinstance(item, bool) and not abs(item) < MAX_INT:
+            # Floats too: pydantic turns a whole 1.15e18 into an int (and NaN fails this test).
             raise ValueError("a number beyond Telegram's 52 bits")
 
 

@@ -30,6 +30,9 @@ from domain.services.deps import Deps
 DEFAULT_CLEANING_MINUTES = 15
 
 
+MAX_LINE = 400  # characters of a catalog error line
+
+
 class CatalogError(DomainError):
     """Bad catalog data; ``str()`` is one line naming the place and the field."""
 
@@ -38,8 +41,9 @@ class CatalogError(DomainError):
     def __init__(self, place: str, field: str, message: str) -> None:
         self.place, self.field, self.detail = place, field, message
         text = f"{place}: {field}: {message}" if field else f"{place}: {message}"
-        # One line whatever the parts hold: the CLI prints it as is.
-        super().__init__(" ".join(text.split()), place=place, field=field)
+        # One line whatever the parts hold, and a short one: a bad value may be huge.
+        line = " ".join(text.split())
+        super().__init__(line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…", place=place, field=field)
 
 
 @dataclass(slots=True)

@@ -156,7 +156,8 @@ def _moment(value: Any) -> datetime:
 
 
 def _moment_or_day(value: Any) -> datetime | date:
-    if isinstance(value, date):
+    if isinstance(value, date):  # YAML built it (unquoted): bounded like text
+        _in_years(value)
         return value
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         return _day(value)

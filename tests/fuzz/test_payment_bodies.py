@@ -115,7 +115,7 @@ def test_a_paypal_body_is_an_event_or_a_value_error(body: bytes) -> None:
         return
     event("parsed")
     assert isinstance(parsed, PayPalEvent)
-    assert 0 < len(parsed.id) <= 255 and 0 < len(parsed.event_type) <= 100
+    assert 0 < len(parsed.id) <= 128 and 0 < len(parsed.event_type) <= 100
     subject, ref = parsed.subject()
     assert subject in ("checkout", "refund", "dispute", "none")
     assert ref is None or REF.fullmatch(ref)
