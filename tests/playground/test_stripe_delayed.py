@@ -251,3 +251,13 @@ async def test_a_dispute_blocks_refunds_and_fails_pending_ones(
     with pytest.raises(PaymentsError) as unknown:
         await control.open_dispute("pi_missing")
     assert unknown.value.status == 404
+
+
+async def test_refunds_are_listed_by_payment_intent(
+        sandbox: Sandbox, sdk: stripe.StripeClient, control: PaymentsClient) -> None:
+    """The app finds a refund made in the Dashboard this way (charge_already_refunded)."""
+    intent = await paid_intent(sandbox, sdk, control)
+    refund = await control.dashboard_refund(intent)
+    found = await sdk.v1.refunds.list_async({"payment_intent": intent})
+    assert [r.id for r in found.data] == [refund["id"]]
+    assert (await sdk.v1.refunds.list_async({"payment_intent": "pi_other"})).data == []
