@@ -21,6 +21,7 @@ NOTICES = {
     SettleOutcome.MISMATCH_REFUNDED: "payment-mismatch-refunded",
     SettleOutcome.MISMATCH_REFUSED: "payment-mismatch-refused",
     SettleOutcome.PROCESSING: "payment-processing",
+    SettleOutcome.FAILED: "payment-failed",
     SettleOutcome.REFUND_FAILED: "refund-failed",
 }
 

@@ -185,8 +185,9 @@ async def _pay(callback: CallbackQuery, manager: DialogManager, provider: Paymen
     except PaymentProviderDown:
         say(manager, t("payment-unavailable"), alert=True)
         return
-    except (PaymentNotPossible, NotFound):
-        say(manager, t("payment-not-possible"), alert=True)
+    except (PaymentNotPossible, NotFound) as exc:
+        busy = exc.params.get("status") == "processing"  # a bank is settling a payment
+        say(manager, t("payment-in-progress" if busy else "payment-not-possible"), alert=True)
         return
     except ProviderRefused as exc:
         minimum = exc.params.get("minimum")

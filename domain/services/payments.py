@@ -52,6 +52,7 @@ class SettleOutcome(StrEnum):
     MISMATCH_REFUNDED = "mismatch_refunded"  # paid another amount than due: refunded
     MISMATCH_REFUSED = "mismatch_refused"  # approved for another amount: never taken
     PROCESSING = "processing"  # paid by a method that settles later
+    FAILED = "failed"  # ...and then it did not: the customer may pay again
     EXPIRED = "expired"  # the link lapsed unpaid
     PENDING = "pending"  # nothing to do yet
     UNCHANGED = "unchanged"  # settled before; nothing more to do
@@ -117,6 +118,9 @@ class PaymentService:
             if booking.status is not BookingStatus.AWAITING_PAYMENT or booking.expires_at <= now:
                 raise PaymentNotPossible(f"booking {booking_id} is {booking.status}", status=str(booking.status))
             payments = await uow.payments.for_booking(booking_id)
+            if any(p.status is PaymentStatus.PROCESSING for p in payments):
+                # A bank is still settling a payment: a second link could charge twice.
+                raise PaymentNotPossible(f"booking {booking_id} has a payment in progress", status="processing")
             for existing in payments:
                 if existing.provider is provider and existing.status is PaymentStatus.OPEN:
                     return existing
@@ -220,9 +224,12 @@ class PaymentService:
             outcome = SettleOutcome.PROCESSING if changed else SettleOutcome.PENDING
             return SettleResult(outcome, booking.id, booking.customer_id)
         if state.status in (ProviderStatus.EXPIRED, ProviderStatus.FAILED):
+            was_processing = payment.status is PaymentStatus.PROCESSING
             changed = await self.set(
                 payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN, PaymentStatus.PROCESSING})
             )
+            if changed and was_processing:  # the bank gave up on a debit: say so, once
+                return SettleResult(SettleOutcome.FAILED, booking.id, booking.customer_id)
             return SettleResult(SettleOutcome.EXPIRED, booking.id, booking.customer_id if changed else None)
         return SettleResult(SettleOutcome.PENDING, payment.booking_id)
 

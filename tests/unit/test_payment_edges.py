@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from domain.booking import BookingStatus
-from domain.errors import ProviderRefused
+from domain.errors import PaymentNotPossible, ProviderRefused
 from domain.money import Money
-from domain.payments import PaymentProvider, PaymentStatus, Refusal, RefundStatus
+from domain.payments import PaymentProvider, PaymentStatus, ProviderStatus, Refusal, RefundStatus
 from domain.promo import PromoCode, PromoKind
 from domain.services.payments import PaymentService, ReturnLinks, SettleOutcome
 from tests.fakes import FakeGateway, FakeUnitOfWork, Store
@@ -96,9 +96,27 @@ async def test_a_delayed_method_is_processing_then_paid(w, pay):
     assert first.outcome is SettleOutcome.PROCESSING and first.customer_id == ANN.telegram_id
     assert (await service.settle(STRIPE, payment.provider_ref)).outcome is SettleOutcome.PENDING  # told once
     assert w.store.payments[payment.id].status is PaymentStatus.PROCESSING
+    # No second link while a bank settles one: it could charge twice.
+    with pytest.raises(PaymentNotPossible):
+        await service.start(booking.id, ANN.telegram_id, PAYPAL)
     gateways[STRIPE].pay(payment.provider_ref)
     assert (await service.settle(STRIPE, payment.provider_ref)).outcome is SettleOutcome.PAID
     assert w.store.bookings[booking.id].status is BookingStatus.PAID
+
+
+async def test_a_delayed_method_that_fails_is_told_and_the_booking_can_be_paid_again(w, pay):
+    service, gateways = pay
+    booking = await _booking(w)
+    payment = await service.start(booking.id, ANN.telegram_id, STRIPE)
+    gateways[STRIPE].pay_later(payment.provider_ref)
+    await service.settle(STRIPE, payment.provider_ref)
+    gateways[STRIPE].checkouts[payment.provider_ref]["status"] = ProviderStatus.FAILED
+    failed = await service.settle(STRIPE, payment.provider_ref)
+    assert failed.outcome is SettleOutcome.FAILED and failed.customer_id == ANN.telegram_id
+    assert w.store.payments[payment.id].status is PaymentStatus.EXPIRED
+    assert (await service.settle(STRIPE, payment.provider_ref)).outcome is SettleOutcome.EXPIRED  # told once
+    again = await service.start(booking.id, ANN.telegram_id, STRIPE)
+    assert again.provider_ref != payment.provider_ref
 
 
 async def test_a_pending_refund_settles_later_and_a_failed_one_is_flagged_then_retried(w, pay):
