@@ -7,17 +7,20 @@ past a payment it cannot settle and exits 1."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 
 import aiohttp
 import stripe
+from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from domain.booking import BookingStatus
 from domain.payments import PaymentStatus
 from infrastructure.db.engine import create_engine
-from infrastructure.db.models import BookingSeatRow, PaymentRow, ProviderEventRow
+from infrastructure.db.models import BookingSeatRow, PaymentRow, PromoRow, ProviderEventRow
+from playground.client import PlaygroundClient
 from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
@@ -195,3 +198,36 @@ async def test_webhook_bodies_forged_malformed_or_unhandled(playground, cinema_d
                 assert status == 400 and answer["error"].startswith("malformed event"), body
         assert "Traceback" not in process.output
     assert await _rows(cinema_db, PaymentRow.__table__) == []
+
+
+async def test_a_free_booking_is_paid_at_once_with_its_invoice(tmp_path):
+    """A 100% promo code: no provider is asked (it would refuse a zero amount); the
+    booking is paid at once and its PDF invoice (of 0.00) comes as for any other, in
+    the real `cinebooker playground` process."""
+    from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, press, tap_seat
+    from tests.e2e.test_playground_process import _two_free_ports, playground_process
+
+    port = _two_free_ports()
+    async with playground_process(tmp_path, port):
+        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'cinebooker.db'}")
+        async with engine.begin() as conn:
+            await conn.execute(PromoRow.__table__.insert().values(
+                code="FREEBIE", kind="percent", value=10_000, uses=0, active=True,
+            ))
+        await engine.dispose()
+        async with PlaygroundClient(f"http://127.0.0.1:{port}") as chat:
+            ann = await chat.create_user("Ann", language_code="en")
+            seats = await open_seat_map(chat, ann)
+            await tap_seat(chat, ann, seats, free_seat_buttons(seats)[0])
+            await chat.wait_for_text(ann["id"], "Your seats:")
+            await press(chat, ann, "Continue ➡", wait_for="ticket type")
+            await press(chat, ann, "🏷 Promo code", wait_for="promo code as a message")
+            await chat.send_text(ann["id"], "freebie", user_id=ann["id"])
+            summary = await chat.wait_for_text(ann["id"], "Total:")
+            assert "Promo code FREEBIE" in summary["text"]
+            await press(chat, ann, "✅ Book and pay")
+            booked = await chat.wait_for_text(ann["id"], "paid", timeout=15)
+            assert not any("Pay" in b["text"] for b in buttons(booked))
+            invoice = await chat.wait_for_message(ann["id"], lambda m: m.get("document"), timeout=30)
+            pdf = PdfReader(io.BytesIO(await chat.download(invoice["document"])))
+            assert "0.00 EUR" in pdf.pages[0].extract_text()

@@ -12,7 +12,10 @@ from domain.money import Money
 from domain.payments import PaymentProvider, PaymentStatus, ProviderStatus, Refusal, RefundStatus
 from domain.promo import PromoCode, PromoKind
 from domain.services.payments import PaymentService, ReturnLinks, SettleOutcome
+from domain.services.invoices import InvoiceService
+from infrastructure.pdf import render_invoice
 from tests.fakes import FakeGateway, FakeUnitOfWork, Store
+from tests.unit.test_pdf_invoice import english_labels
 from tests.unit.world import ANN, BOB, World
 
 STRIPE, PAYPAL = PaymentProvider.STRIPE, PaymentProvider.PAYPAL
@@ -210,6 +213,11 @@ async def test_a_free_booking_is_paid_at_once_without_a_provider(w, pay):
     assert stored.status is BookingStatus.PAID and stored.payment_provider == "free" and stored.paid_amount == 0
     assert any(job["payload"] == {"booking_id": booking.id} for job in w.store.outbox.values())  # its invoice
     assert gateways[STRIPE].checkouts == {} and gateways[PAYPAL].checkouts == {}
+    # Its invoice (of 0) and tickets come as for any paid booking, and render.
+    invoice = await InvoiceService(w.deps).issue(booking.id)
+    assert invoice.total == Money(0, "EUR") and len(await InvoiceService(w.deps).tickets(booking.id)) == 2
+    pdf = render_invoice(invoice, await InvoiceService(w.deps).tickets(booking.id), english_labels())
+    assert pdf.startswith(b"%PDF")
     # Cancelled in time, it ends refunded (a cancellation invoice follows) with nothing to give back.
     await w.bookings.cancel(booking.id, ANN.telegram_id)
     assert (await service.refund_booking(booking.id)).refunded == 0
