@@ -71,8 +71,6 @@ class PayPalEvent(_Loose):
             "PAYMENT.CAPTURE.DENIED": ("checkout", order),
             # The resource of a refund event is the refund.
             "PAYMENT.CAPTURE.REFUNDED": ("refund", resource.id),
-            # A reversal is a chargeback of the capture (our paid_ref).
-            "PAYMENT.CAPTURE.REVERSED": ("dispute", resource.id),
         }.get(self.event_type, ("none", None))
 
 
