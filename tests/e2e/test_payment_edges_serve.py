@@ -25,7 +25,7 @@ from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import TOKEN
-from tests.e2e.flows import reserve_one_seat
+from tests.e2e.flows import press, reserve_one_seat
 from tests.e2e.processes import clean_env, free_port, run_cli, serve_process
 from tests.e2e.test_booking import _bookings
 from tests.e2e.test_payments import pay_from_chat
@@ -204,7 +204,7 @@ async def test_a_free_booking_is_paid_at_once_with_its_invoice(tmp_path):
     """A 100% promo code: no provider is asked (it would refuse a zero amount); the
     booking is paid at once and its PDF invoice (of 0.00) comes as for any other, in
     the real `cinebooker playground` process."""
-    from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, press, tap_seat
+    from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, tap_seat
     from tests.e2e.test_playground_process import _two_free_ports, playground_process
 
     port = _two_free_ports()
@@ -231,3 +231,23 @@ async def test_a_free_booking_is_paid_at_once_with_its_invoice(tmp_path):
             invoice = await chat.wait_for_message(ann["id"], lambda m: m.get("document"), timeout=30)
             pdf = PdfReader(io.BytesIO(await chat.download(invoice["document"])))
             assert "0.00 EUR" in pdf.pages[0].extract_text()
+
+
+async def test_a_total_below_stripes_minimum_gets_a_clear_message(playground, cinema_db):
+    url, client, _ = playground
+    async with serve(create_payments_app()) as pay_url:
+        port = free_port()
+        async with serve_process(_env(cinema_db, url, pay_url, port), port) as process:
+            ann = await client.create_user("Ann", language_code="en")
+            await reserve_one_seat(client, ann)
+            engine = create_engine(cinema_db)
+            async with engine.begin() as conn:  # a booking of 0.30 EUR (a generous promo, say)
+                await conn.execute(update(BookingSeatRow).values(price=30, discount=0))
+            await engine.dispose()
+            answer = await press(client, ann, "💳 Pay by card")
+            assert answer["show_alert"] and "takes at least 0.50 €" in answer["text"], answer
+            # Nothing was asked of Stripe; PayPal (no minimum) still takes it.
+            await pay_from_chat(client, ann, "🅿️ Pay with PayPal")
+        assert "Traceback" not in process.output
+    statuses = [p.provider for p in await _rows(cinema_db, PaymentRow.__table__)]
+    assert statuses == ["paypal"]
