@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.container import Container
-from bot.startup import telegram_call
+from bot.startup import StartupFailed, telegram_call
 from bot.telegram import TelegramRuntime, build_telegram, learn_username, set_commands
 from handlers.http import health_routes
 from domain.payments import PaymentProvider
@@ -86,14 +86,18 @@ def build_app(container: Container, runtime: TelegramRuntime | None = None, *, s
 
     async def on_startup(_app: web.Application) -> None:
         # Each call waits out network trouble; a refusal is StartupFailed (one line, exit 2).
-        await telegram_call("getMe", settings, lambda: learn_username(runtime, container))
-        if set_webhook:
-            await telegram_call("setWebhook", settings, lambda: runtime.bot.set_webhook(
-                settings.public_url.rstrip("/") + WEBHOOK_PATH,
-                secret_token=webhook_secret,
-                allowed_updates=runtime.dispatcher.resolve_used_update_types(),
-            ))
-            await telegram_call("setMyCommands", settings, lambda: set_commands(runtime))
+        try:
+            await telegram_call("getMe", settings, lambda: learn_username(runtime, container))
+            if set_webhook:
+                await telegram_call("setWebhook", settings, lambda: runtime.bot.set_webhook(
+                    settings.public_url.rstrip("/") + WEBHOOK_PATH,
+                    secret_token=webhook_secret,
+                    allowed_updates=runtime.dispatcher.resolve_used_update_types(),
+                ))
+                await telegram_call("setMyCommands", settings, lambda: set_commands(runtime))
+        except StartupFailed:
+            await runtime.bot.session.close()  # or its connections are reported unclosed at exit
+            raise
         runtime.start_background()
 
     async def on_cleanup(_app: web.Application) -> None:

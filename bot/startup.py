@@ -85,6 +85,8 @@ async def wait_for_database(url: str, timeout: float) -> None:
         finally:
             await engine.dispose()
 
+    # A file is not a server that is still starting: SQLite is asked once.
+    timeout = 0 if url.startswith("sqlite") else timeout
     try:
         await retrying(
             "the database", masked(url), ping, timeout=timeout,

@@ -51,6 +51,7 @@ async def test_telegram_unreachable_or_refusing(sqlite_url):
     # Nobody listens: waited for, then one line naming the Bot API's address.
     unreachable = await asyncio.to_thread(run_cli, ["serve", "--port", str(free_port())], _env(sqlite_url, "http://127.0.0.1:1"))
     assert "Telegram (getMe) at http://127.0.0.1:1 did not answer" in _one_line_error(unreachable)
+    assert "Unclosed" not in unreachable.stderr  # the bot's session is closed on the way out
     app = create_telegram_app(tokens=[TOKEN])
     async with serve(app) as url, PlaygroundClient(url) as chat:
         # A token the Bot API does not know: refused at once, no waiting.
