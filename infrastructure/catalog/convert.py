@@ -27,8 +27,8 @@ from domain.services.catalog_admin import (
     promo_place,
     ticket_type_place,
 )
+from infrastructure.catalog.fields import WEEKDAYS
 from infrastructure.catalog.schema import (
-    WEEKDAYS,
     CatalogFile,
     HallModel,
     PromoModel,
