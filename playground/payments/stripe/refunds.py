@@ -82,13 +82,7 @@ class RefundDesk:
                                           code="charge_not_refundable")
         else:
             charge = self._charge_of(spec.payment_intent or "")
-        if charge.disputed:
-            raise StripeError.invalid("charge", f"Charge {charge.id} has been charged back; "
-                                      "cannot issue a refund.", code="charge_disputed")
-        remaining = charge.amount - charge.amount_refunded
-        if remaining <= 0:
-            raise StripeError.invalid("charge", f"Charge {charge.id} has already been refunded.",
-                                      code="charge_already_refunded")
+        remaining = _refundable(charge)
         amount = spec.amount if spec.amount is not None else remaining
         if amount > remaining:
             raise StripeError.amount_too_large(
@@ -101,14 +95,7 @@ class RefundDesk:
         """What an operator's full refund in the Stripe Dashboard does: the rest of the
         charge goes back, outside the app's own calls."""
         charge = self._charge_of(intent_id)
-        if charge.disputed:
-            raise StripeError.invalid("charge", f"Charge {charge.id} has been charged back; "
-                                      "cannot issue a refund.", code="charge_disputed")
-        remaining = charge.amount - charge.amount_refunded
-        if remaining <= 0:
-            raise StripeError.invalid("charge", f"Charge {charge.id} has already been refunded.",
-                                      code="charge_already_refunded")
-        return self._make(charge, remaining, {}, "requested_by_customer", origin)
+        return self._make(charge, _refundable(charge), {}, "requested_by_customer", origin)
 
     def _charge_of(self, intent_id: str) -> Charge:
         intent = self.sandbox.payment_intent(intent_id)
@@ -187,6 +174,19 @@ class RefundDesk:
             if refund.charge == charge.id and refund.status == "pending":
                 self._settle(refund, "failed", "charge_for_pending_refund_disputed")
         return dispute
+
+
+def _refundable(charge: Charge) -> int:
+    """What is left to refund of a charge; Stripe's errors for a disputed or a fully
+    refunded one (the app's own call and a Dashboard refund alike)."""
+    if charge.disputed:
+        raise StripeError.invalid("charge", f"Charge {charge.id} has been charged back; "
+                                  "cannot issue a refund.", code="charge_disputed")
+    remaining = charge.amount - charge.amount_refunded
+    if remaining <= 0:
+        raise StripeError.invalid("charge", f"Charge {charge.id} has already been refunded.",
+                                  code="charge_already_refunded")
+    return remaining
 
 
 def _failure_reason(value: str | None) -> str:
