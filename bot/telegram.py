@@ -285,6 +285,7 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     bg = setup_dialogs(dp, message_manager=AnsweringMessageManager(), events_isolation=isolation)
     notifier = HoldExpiryNotifier(bot, services, watcher, bg, translator, languages)
     payment_notices = PaymentNotifier(bot, translator, languages, bg)
+    dp["payment_notices"] = payment_notices  # /start paid_<id> tells what the provider says
     expiry = BookingExpirySweeper(bot, services, translator, languages)
     return TelegramRuntime(bot, dp, bg, notifier, translator, in_flight, payment_notices, expiry)
 

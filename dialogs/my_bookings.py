@@ -13,10 +13,12 @@ from dialogs.answers import say
 from dialogs.context import services, texts, user_id
 from dialogs.formatting import clip, clock, money
 from dialogs.i18n import T
+from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.states import MyBookings
 from domain.booking import BookingStatus
 from domain.errors import CancellationNotAllowed, NotFound, PaymentProviderDown
 from domain.links import parse_id
+from domain.payments import PaymentProvider
 from domain.services.bookings import BookingView
 
 
@@ -49,6 +51,7 @@ async def on_booking(callback: CallbackQuery, _w: Any, manager: DialogManager, b
         say(manager, texts(manager)("error-forged"))
         return
     manager.dialog_data["booking_id"] = booking_id
+    manager.dialog_data.pop("pay_url", None)  # another booking's link is not this one's
     await manager.switch_to(MyBookings.detail)
 
 
@@ -77,7 +80,17 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     )
     cancellable = b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID)
     invoiced = b.paid_at is not None and dialog_manager.middleware_data.get("invoice_delivery") is not None
-    return {"detail": detail, "cancellable": cancellable, "invoiced": invoiced}
+    # Awaiting payment: pay again from here (a cancelled or closed pay page leads back here).
+    paying = pay_flags(svc, b, dialog_manager.dialog_data.get("pay_url", ""))
+    return {"detail": detail, "cancellable": cancellable, "invoiced": invoiced, **paying}
+
+
+async def on_pay_card(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await start_payment(callback, manager, PaymentProvider.STRIPE)
+
+
+async def on_pay_paypal(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    await start_payment(callback, manager, PaymentProvider.PAYPAL)
 
 
 async def on_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -160,6 +173,8 @@ def my_bookings_dialog() -> Dialog:
         ),
         Window(
             Format("{detail}"),
+            pay_row("d", on_pay_card, on_pay_paypal),
+            open_link("d"),
             Column(
                 Button(T("button-invoice"), id="di", on_click=on_invoice, when="invoiced"),
                 SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable"),

@@ -11,7 +11,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from dialogs.context import AppServices, owner_token
 from dialogs.states import Booking, Language, Menu, MyBookings
-from domain.errors import NotFound
+from domain.errors import NotFound, PaymentProviderDown
 from domain.links import LinkKind, parse_link
 from domain.services.customers import CustomerService
 
@@ -42,6 +42,7 @@ async def start(
     services: AppServices,
     customers: CustomerService,
     t: Any,
+    payment_notices: Any = None,
 ) -> None:
     user = message.from_user
     await customers.register(user.id, user.full_name, t.locale)
@@ -64,8 +65,23 @@ async def start(
         except NotFound:  # someone else's booking looks like none at all
             await _menu(dialog_manager, "link-invalid")
             return
+        await _ask_the_provider(services, link.id, payment_notices)
         await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
         await dialog_manager.start(MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.SEND)
+
+
+async def _ask_the_provider(services: AppServices, booking_id: int, notices: Any) -> None:
+    """Back from a pay page, the booking is shown as the provider sees it now, not as
+    it was before a webhook arrives; what changed is told first ("paid", then the card)."""
+    if services.payments is None:
+        return
+    try:
+        results = await services.payments.refresh(booking_id)
+    except PaymentProviderDown:
+        return  # the card shows what is known; the webhook or reconcile settles it
+    if notices is not None:
+        for result in results:
+            await notices(result)
 
 
 async def _open_showtime(dialog_manager: DialogManager, services: AppServices, showtime_id: int) -> None:

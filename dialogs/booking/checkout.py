@@ -8,12 +8,13 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Back, Button, Column, Row, Select, SwitchTo, Url
+from aiogram_dialog.widgets.kbd import Back, Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
 from dialogs.context import owner_token, services, texts, user_id, watch_selection
 from dialogs.formatting import clip, clock, deadline, money
+from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.i18n import T
 from dialogs.states import Booking
 from domain.customer import Customer
@@ -22,14 +23,11 @@ from domain.errors import (
     HoldLost,
     InvalidSeats,
     NotFound,
-    PaymentNotPossible,
-    PaymentProviderDown,
-    ProviderRefused,
     PromoRefused,
     SalesClosed,
     SeatsUnavailable,
 )
-from domain.payments import PaymentProvider, Refusal
+from domain.payments import PaymentProvider
 
 PROMO_MAX_CHARS = 32
 
@@ -157,11 +155,7 @@ async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
             until=deadline(booking.expires_at, svc.policy.zone),
             status=t(f"status-{booking.status}"),
         ),
-        "can_pay": awaiting and svc.payments is not None,
-        # Only the providers this installation has credentials for.
-        "can_pay_card": awaiting and svc.payments is not None and PaymentProvider.STRIPE in svc.payments.gateways,
-        "can_pay_paypal": awaiting and svc.payments is not None and PaymentProvider.PAYPAL in svc.payments.gateways,
-        "pay_url": dialog_manager.dialog_data.get("pay_url", ""),
+        **pay_flags(svc, booking, dialog_manager.dialog_data.get("pay_url", "")),
     }
 
 
@@ -175,27 +169,8 @@ async def on_pay_paypal(callback: CallbackQuery, _b: Button, manager: DialogMana
 
 async def _pay(callback: CallbackQuery, manager: DialogManager, provider: PaymentProvider) -> None:
     """A payment link from the provider; its webhook confirms the payment."""
-    t = texts(manager)
-    svc = services(manager)
-    if svc.payments is None:
-        say(manager, t("payment-unavailable"), alert=True)
-        return
-    try:
-        payment = await svc.payments.start(manager.dialog_data["booking_id"], callback.from_user.id, provider)
-    except PaymentProviderDown:
-        say(manager, t("payment-unavailable"), alert=True)
-        return
-    except (PaymentNotPossible, NotFound) as exc:
-        busy = exc.params.get("status") == "processing"  # a bank is settling a payment
-        say(manager, t("payment-in-progress" if busy else "payment-not-possible"), alert=True)
-        return
-    except ProviderRefused as exc:
-        minimum = exc.params.get("minimum")
-        small = exc.reason == Refusal.AMOUNT_TOO_SMALL and minimum is not None
-        say(manager, t("pay-too-small", minimum=money(minimum)) if small else t("pay-refused"), alert=True)
-        return
-    manager.dialog_data["pay_url"] = payment.url
-    await manager.switch_to(Booking.pay)
+    if await start_payment(callback, manager, provider) is not None:
+        await manager.switch_to(Booking.pay)
 
 
 tickets_window = Window(
@@ -235,10 +210,7 @@ summary_window = Window(
 
 reserved_window = Window(
     Format("{reserved}"),
-    Row(
-        Button(T("button-pay-card"), id="pc", on_click=on_pay_card, when="can_pay_card"),
-        Button(T("button-pay-paypal"), id="pp", on_click=on_pay_paypal, when="can_pay_paypal"),
-    ),
+    pay_row("p", on_pay_card, on_pay_paypal),
     state=Booking.reserved,
     getter=reserved_getter,
 )
@@ -246,7 +218,7 @@ reserved_window = Window(
 pay_window = Window(
     Format("{reserved}"),
     T("pay-open", when="can_pay"),  # once paid (or lapsed) the instructions go
-    Url(T("button-open-payment"), Format("{pay_url}"), id="pu", when="can_pay"),
+    open_link("p"),
     SwitchTo(T("button-back"), id="pb", state=Booking.reserved),
     state=Booking.pay,
     getter=reserved_getter,

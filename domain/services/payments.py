@@ -281,6 +281,14 @@ class PaymentService:
         outcome = SettleOutcome.MISMATCH_REFUSED if changed else SettleOutcome.UNCHANGED
         return SettleResult(outcome, booking.id, booking.customer_id, state.amount, booking.total)
 
+    async def refresh(self, booking_id: int) -> list[SettleResult]:
+        """Ask the provider about each of a booking's payments still in the air (the
+        customer is back from a pay page, before any webhook): what changed, to tell."""
+        async with self.d.uow() as uow:
+            payments = await uow.payments.for_booking(booking_id)
+        waiting = (PaymentStatus.OPEN, PaymentStatus.PROCESSING)
+        return [await self.settle(p.provider, p.provider_ref) for p in payments if p.status in waiting]
+
     async def refund_booking(self, booking_id: int) -> int:
         return await self.refunds.refund_booking(booking_id)
 
