@@ -173,8 +173,8 @@ def my_bookings_dialog() -> Dialog:
         ),
         Window(
             Format("{detail}"),
-            pay_row("d", on_pay_card, on_pay_paypal),
-            open_link("d"),
+            pay_row("y", on_pay_card, on_pay_paypal),  # ids yc, yp, yu: free in this dialog
+            open_link("y"),
             Column(
                 Button(T("button-invoice"), id="di", on_click=on_invoice, when="invoiced"),
                 SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable"),
