@@ -11,7 +11,7 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from dialogs.context import AppServices, owner_token
 from dialogs.states import Booking, Language, Menu, MyBookings
-from domain.errors import NotFound, PaymentProviderDown
+from domain.errors import NotFound, PaymentProviderDown, ProviderRefused
 from domain.links import LinkKind, parse_link
 from domain.services.customers import CustomerService
 
@@ -77,7 +77,7 @@ async def _ask_the_provider(services: AppServices, booking_id: int, notices: Any
         return
     try:
         results = await services.payments.refresh(booking_id)
-    except PaymentProviderDown:
+    except (PaymentProviderDown, ProviderRefused):
         return  # the card shows what is known; the webhook or reconcile settles it
     if notices is not None:
         for result in results:
