@@ -15,18 +15,9 @@ from domain.catalog import Movie, PriceRule, TicketType
 from domain.hall import Hall, LayoutError, RowSpec, SeatKind, parse_layout
 from domain.money import Money, decimal_text
 from domain.promo import PromoKind
-from domain.services.catalog_admin import (
-    CatalogData,
-    CatalogError,
-    CinemaInfo,
-    PromoSpec,
-    ShowtimeSpec,
-    check_unique,
-    hall_place,
-    movie_place,
-    promo_place,
-    ticket_type_place,
-)
+from domain.catalog import CinemaInfo
+from domain.services.catalog_data import CatalogData, CatalogError, PromoSpec, ShowtimeSpec
+from domain.services.catalog_rules import check_unique, hall_place, movie_place, promo_place, ticket_type_place
 from infrastructure.catalog.fields import WEEKDAYS
 from infrastructure.catalog.schema import (
     CatalogFile,
