@@ -7,17 +7,14 @@ legend of colour swatches sits at the bottom. All words come from the caller,
 already translated. The same input gives the same bytes, so a picture (or the
 file_id Telegram returns for it) can be cached under ``picture_key``.
 
-Speed: seat shapes, digits and the screen are drawn once per size and pasted
-(ImageDraw does not anti-alias, so shapes are drawn 4x larger and scaled down,
-which is too slow to do per seat), and the picture is saved as a palette PNG
-whose palette holds every colour of the scheme and the blends between them.
-During a sale nearly every picture is new (each customer's seats differ), so
-what does not depend on the seat states is made once and kept: the hall's
-background (title, screen, row labels, legend) and each seat with its number,
-both already in the palette. A picture is then a copy of the background, one
-paste per seat and the frame: no per-picture colour conversion. Mapping each
-colour to the palette is per pixel, so doing it piece by piece gives the same
-picture as doing it once for the whole.
+Speed: seats, digits and the screen are drawn once per size (hall_pieces.py).
+During a sale nearly every picture is new (each customer's seats differ), so what
+does not depend on the seat states is made once and kept, already in the palette:
+the hall's background (title, screen, row labels, legend) and each seat with its
+number. A picture is then a copy of the background, one paste per seat and the
+frame: no per-picture colour conversion. Mapping each colour to the palette is per
+pixel, so doing it piece by piece gives the same picture as doing it once for the
+whole.
 """
 
 from __future__ import annotations
@@ -31,39 +28,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from domain.hall import Hall, Seat, SeatKind
 from domain.seatmap import SeatMap, SeatState
+from infrastructure.render.hall_pieces import (
+    BACKGROUND,
+    BY_STATE,
+    FRAME,
+    FREE_BY_KIND,
+    INK,
+    MUTED,
+    RGB,
+    TEXT,
+    Font,
+    in_palette,
+    label_mask,
+    load_font,
+    palette_index,
+    screen_patch,
+    seat_sprite,
+    wheelchair_mask,
+)
 
 MAX_SIDE = 1280  # Telegram scales photos down to 1280 px on the longest side
 BASE_PITCH = 36  # px from one seat to the next at scale 1
 MIN_PITCH = 6
 STYLE = "1"  # part of picture_key: change it when the drawing changes
-SUPERSAMPLE = 4
 
-RGB = tuple[int, int, int]
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-BACKGROUND: RGB = (22, 24, 30)
-TEXT: RGB = (226, 229, 236)
-MUTED: RGB = (139, 146, 162)
-INK: RGB = (18, 20, 26)  # digits on seats
-SCREEN: RGB = (196, 220, 255)
-FRAME: RGB = (255, 214, 10)  # used for nothing else, so the frame can be found
-FREE_BY_KIND: dict[SeatKind, RGB] = {
-    SeatKind.STANDARD: (74, 135, 228),
-    SeatKind.VIP: (176, 112, 222),
-    SeatKind.WHEELCHAIR: (32, 170, 150),
-    SeatKind.COMPANION: (98, 196, 222),
-    SeatKind.COUCH: (222, 102, 140),
-}
-BY_STATE: dict[SeatState, RGB] = {
-    SeatState.YOURS: (52, 199, 89),
-    SeatState.HELD: (236, 154, 44),
-    SeatState.SOLD: (64, 68, 80),
-    SeatState.BLOCKED: (64, 68, 80),  # drawn as an outline with a cross
-}
 _UNNUMBERED = frozenset({SeatState.SOLD, SeatState.BLOCKED})
 
 # What Pillow's built-in scalable font (a subset of Aileron) can draw; anything
@@ -127,7 +119,7 @@ def render_hall_png(
         )
         image.paste(sprite, g.cell(seat.row_index, seat.column))
     if framed is not None and framed.row_indices and framed.columns:
-        _draw_frame(ImageDraw.Draw(image), g, framed, _palette_index(FRAME))
+        _draw_frame(ImageDraw.Draw(image), g, framed, palette_index(FRAME))
     out = io.BytesIO()
     # A palette PNG: a third of the bytes to compress, and no timestamps or
     # other metadata, so equal input gives equal bytes.
@@ -138,35 +130,18 @@ def render_hall_png(
 _WHEELCHAIR = "wheelchair"  # the pictogram instead of a seat number
 
 
-def _in_palette(image: Image.Image) -> Image.Image:
-    return image.quantize(palette=_palette(), dither=Image.Dither.NONE)
-
-
-@lru_cache(maxsize=1)
-def _palette_indices() -> dict[RGB, int]:
-    colours = _palette().getpalette() or []
-    indices: dict[RGB, int] = {}
-    for i in range(len(colours) // 3):
-        indices.setdefault((colours[3 * i], colours[3 * i + 1], colours[3 * i + 2]), i)
-    return indices
-
-
-def _palette_index(colour: RGB) -> int:
-    return _palette_indices()[colour]
-
-
 @lru_cache(maxsize=4096)
 def _seat_in_palette(
     u: int, colour: RGB, couch_side: str, outline: bool, mark: str, number_size: int, path: str | None
 ) -> Image.Image:
     """A cell with its seat and its number (or pictogram), in the palette."""
-    cell = _seat_sprite(u, colour, couch_side, outline).copy()
+    cell = seat_sprite(u, colour, couch_side, outline).copy()
     if mark == _WHEELCHAIR:
-        cell.paste(INK, (0, 0), _wheelchair_mask(u))
+        cell.paste(INK, (0, 0), wheelchair_mask(u))
     elif mark:
-        mask, (dx, dy) = _label_mask(mark, number_size, path)
+        mask, (dx, dy) = label_mask(mark, number_size, path)
         cell.paste(INK, (u // 2 + dx, round(0.43 * u) + dy), mask)
-    return _in_palette(cell)
+    return in_palette(cell)
 
 
 # Backgrounds by hall layout, texts and size; a few halls and languages at most.
@@ -202,7 +177,7 @@ def _background(
     _draw_legend(image, draw, g)
     if len(_BACKGROUNDS) >= _MAX_BACKGROUNDS:
         _BACKGROUNDS.clear()
-    _BACKGROUNDS[key] = (g, _in_palette(image))
+    _BACKGROUNDS[key] = (g, in_palette(image))
     return _BACKGROUNDS[key]
 
 
@@ -283,7 +258,7 @@ class _Geometry:
         return max(7, round(share * self.u))
 
     def font(self, share: float) -> Font:
-        return _font(self.font_px(share), self.font_path)
+        return load_font(self.font_px(share), self.font_path)
 
 
 def _state(seat_map: SeatMap, seat: Seat) -> SeatState:
@@ -304,129 +279,6 @@ def _couch_side(hall: Hall, seat: Seat) -> str:
     return "right" if hall.seats[seat.couch_partner].column > seat.column else "left"
 
 
-# --- pieces drawn once per size -------------------------------------------------
-
-
-def _shade(colour: RGB) -> RGB:
-    return (colour[0] * 3 // 4, colour[1] * 3 // 4, colour[2] * 3 // 4)
-
-
-def _mix(a: RGB, b: RGB, share_of_a: float) -> RGB:
-    return (
-        round(a[0] * share_of_a + b[0] * (1 - share_of_a)),
-        round(a[1] * share_of_a + b[1] * (1 - share_of_a)),
-        round(a[2] * share_of_a + b[2] * (1 - share_of_a)),
-    )
-
-
-@lru_cache(maxsize=256)
-def _seat_sprite(u: int, colour: RGB, couch_side: str, outline: bool) -> Image.Image:
-    """One cell with its seat: a rounded square with a darker backrest at the
-    bottom (seats face the screen). A couch half runs to the cell edge it shares
-    with its partner, so the pair reads as one piece."""
-    k = SUPERSAMPLE
-    size = u * k
-    inset = max(1, round(0.12 * u)) * k
-    box = [inset, inset, size - inset, size - inset]
-    corners = (True, True, True, True)
-    if couch_side == "right":
-        box[2], corners = size, (True, False, False, True)
-    elif couch_side == "left":
-        box[0], corners = 0, (False, True, True, False)
-    radius = max(1, round(0.2 * u)) * k
-    big = Image.new("RGB", (size, size), BACKGROUND)
-    draw = ImageDraw.Draw(big)
-    if outline:
-        line = max(1, round(u / 18)) * k
-        draw.rounded_rectangle(box, radius, outline=colour, width=line, corners=corners)
-        pad = round(0.24 * u) * k
-        for a, b in (((box[0] + pad, box[1] + pad), (box[2] - pad, box[3] - pad)),
-                     ((box[0] + pad, box[3] - pad), (box[2] - pad, box[1] + pad))):
-            draw.line((a, b), fill=colour, width=line)
-    else:
-        draw.rounded_rectangle(box, radius, fill=_shade(colour), corners=corners)
-        back = max(1, round(0.16 * u)) * k
-        draw.rounded_rectangle((box[0], box[1], box[2], box[3] - back), radius, fill=colour, corners=corners)
-        if couch_side == "right":  # a seam between the two halves
-            draw.rectangle((size - k, box[1] + radius, size, box[3] - back), fill=_shade(colour))
-    return big.reduce(k)
-
-
-@lru_cache(maxsize=2048)
-def _label_mask(text: str, size: int, path: str | None) -> tuple[Image.Image, tuple[int, int]]:
-    """Text as an alpha mask and the offset of its box from the anchor point."""
-    font = _font(size, path)
-    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor="mm"))
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, anchor="mm")
-    return mask, (left, top)
-
-
-@lru_cache(maxsize=16)
-def _wheelchair_mask(u: int) -> Image.Image:
-    """The wheelchair pictogram (head, back and seat, wheel) over a whole cell."""
-    k = SUPERSAMPLE
-    s = 0.2 * u * k  # pictogram unit
-    cx, cy = u * k / 2, 0.43 * u * k
-    line = max(1, round(u / 16)) * k
-    mask = Image.new("L", (u * k, u * k), 0)
-    draw = ImageDraw.Draw(mask)
-    head = 0.3 * s
-    draw.ellipse((cx - 0.25 * s - head, cy - 1.1 * s - head, cx - 0.25 * s + head, cy - 1.1 * s + head), fill=255)
-    draw.line(
-        [(cx - 0.3 * s, cy - 0.6 * s), (cx - 0.3 * s, cy + 0.1 * s), (cx + 0.5 * s, cy + 0.1 * s),
-         (cx + 0.85 * s, cy + 0.9 * s)],
-        fill=255, width=line, joint="curve",
-    )
-    r = 0.75 * s
-    draw.arc((cx - 0.35 * s - r, cy + 0.35 * s - r, cx - 0.35 * s + r, cy + 0.35 * s + r), 300, 200, fill=255, width=line)
-    return mask.reduce(k)
-
-
-@lru_cache(maxsize=16)
-def _screen_patch(width: int, height: int, u: int) -> Image.Image:
-    """A shallow arc with a glow under it: a screen curving towards the seats."""
-    k = SUPERSAMPLE
-    big = Image.new("RGB", (width * k, height * k), BACKGROUND)
-    draw = ImageDraw.Draw(big)
-    w, sag = width * k, 0.45 * u * k
-    thick = max(1, round(0.14 * u)) * k
-    # The top edge of an ellipse 1.2x as wide as the seats, dropping by ``sag``
-    # at their ends.
-    half_height = sag / (1 - (1 - (0.5 / 0.6) ** 2) ** 0.5)
-    box = (-0.1 * w, k, 1.1 * w, k + 2 * half_height)
-    # Widest and faintest first: the light the screen throws towards the seats.
-    for glow, share in ((6.0, 0.04), (4.5, 0.08), (3.2, 0.14), (2.0, 0.25), (1.0, 1.0)):
-        draw.arc(box, 180, 360, fill=_mix(SCREEN, BACKGROUND, share), width=round(thick * glow))
-    return big.reduce(k)
-
-
-@lru_cache(maxsize=32)
-def _font(size: int, path: str | None) -> Font:
-    if path is None:
-        return ImageFont.load_default(size=size)
-    return ImageFont.truetype(path, size=size)
-
-
-@lru_cache(maxsize=1)
-def _palette() -> Image.Image:
-    """Every flat colour of the scheme and steps of the blends anti-aliasing makes
-    between them (edges on the background, digits on seats, text), so quantizing
-    keeps flat colours exact and edges smooth."""
-    fills = list(FREE_BY_KIND.values()) + list(BY_STATE.values())
-    flat = [BACKGROUND, TEXT, MUTED, INK, SCREEN, FRAME, *fills, *map(_shade, fills)]
-    blends = [(c, BACKGROUND) for c in (TEXT, MUTED, SCREEN, *fills, *map(_shade, fills))]
-    blends += [(INK, c) for c in fills] + [(c, _shade(c)) for c in fills]
-    colours = list(dict.fromkeys(flat))
-    steps = (256 - len(colours)) // len(blends)
-    for a, b in blends:
-        colours += [_mix(a, b, i / (steps + 1)) for i in range(1, steps + 1)]
-    colours = list(dict.fromkeys(colours))[:256]
-    palette = Image.new("P", (1, 1))
-    palette.putpalette([v for c in colours for v in c])
-    return palette
-
-
 # --- drawing ---------------------------------------------------------------------
 
 
@@ -434,7 +286,7 @@ def _draw_screen(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry, la
     u = g.u
     left, right = g.seats_x, g.seats_x + g.hall.width * u
     top, height = g.title_h + round(0.3 * u), round(1.5 * u)
-    image.paste(_screen_patch(right - left, height, u), (left, top))
+    image.paste(screen_patch(right - left, height, u), (left, top))
     if label:
         line, font = _fit(label, g, 0.38, right - left)
         draw.text(((left + right) / 2, top + height + 0.1 * u), line, font=font, fill=MUTED, anchor="mm")
@@ -472,7 +324,7 @@ def _draw_legend(image: Image.Image, draw: ImageDraw.ImageDraw, g: _Geometry) ->
         x = round((g.width - sum(widths) + 0.6 * u) / 2)
         for (colour, label), width in zip(line, widths):
             outline = colour is None
-            swatch = _seat_sprite(u, BY_STATE[SeatState.BLOCKED] if outline else colour, "", outline)
+            swatch = seat_sprite(u, BY_STATE[SeatState.BLOCKED] if outline else colour, "", outline)
             image.paste(swatch, (x - round(0.12 * u), y - round(0.05 * u)))
             if label:
                 draw.text((x + 0.9 * u, y + 0.45 * u), label, font=font, fill=TEXT, anchor="lm")
@@ -517,7 +369,7 @@ def _wrap(
     entries: list[tuple[RGB | None, str]], room: int, u: int, path: str | None
 ) -> list[list[tuple[RGB | None, str]]]:
     """Legend entries in lines no wider than ``room``."""
-    font = _font(max(7, round(0.36 * u)), path)
+    font = load_font(max(7, round(0.36 * u)), path)
     lines: list[list[tuple[RGB | None, str]]] = []
     used = 0.0
     for entry in entries:
