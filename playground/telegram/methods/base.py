@@ -7,10 +7,11 @@ from typing import Any, Awaitable, Callable
 
 from playground.telegram import errors as e
 from playground.telegram.errors import bad_request
-from playground.telegram.formatting import Formatted, format_text
+from playground.telegram.formatting import format_text
 from playground.telegram.limits import Limits
 from playground.telegram.models import BotAccount, Conversation, StoredMessage
 from playground.telegram.params import Params
+from playground.telegram.parse_modes import Formatted
 from playground.telegram.state import TelegramServer
 
 
