@@ -2,88 +2,33 @@
 
 End-to-end tests (through playground.client) and the browser web chat both use it:
 create users and groups, type texts, press inline buttons, read transcripts, and
-follow live changes through a long-poll event stream or a WebSocket.
+follow live changes through a long-poll event stream or a WebSocket. The call log,
+limits and files have their routes in control_server.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import secrets
 import weakref
-from collections import Counter
-from typing import Any, Awaitable, Callable
-from urllib.parse import quote
+from typing import Any, Callable
 
 from aiohttp import WSCloseCode, web
 
 from playground.telegram import actions
-from playground.telegram.errors import ApiError
+from playground.telegram.control_http import (
+    Handler,
+    control_guard,
+    float_param,
+    flag_param,
+    int_param,
+    json_object,
+    json_response,
+)
+from playground.telegram.control_server import ServerControl
 from playground.telegram.events import Event
 from playground.telegram.models import BotAccount
 from playground.telegram.state import ControlError, TelegramServer
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-MAX_WAIT = 60.0
-
-
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.json_response(body, status=status,
-                             dumps=lambda v: json.dumps(v, ensure_ascii=False))
-
-
-def _guard(handler: Handler) -> Handler:
-    """ControlError and Bot API errors become {"error": ...} with their status."""
-
-    async def guarded(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ControlError as error:
-            return _json({"error": error.reason}, error.status)
-        except ApiError as error:
-            return _json({"error": error.description}, 400 if error.code >= 500 else error.code)
-
-    return guarded
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    if not request.can_read_body:
-        return {}
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ControlError(400, "the body must be a JSON object") from None
-    if not isinstance(body, dict):
-        raise ControlError(400, "the body must be a JSON object")
-    return body
-
-
-def _int(value: Any, name: str, *, required: bool = True) -> int | None:
-    if value is None or value == "":
-        if required:
-            raise ControlError(400, f"{name} is required")
-        return None
-    if isinstance(value, bool):
-        raise ControlError(400, f"{name} must be an integer")
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ControlError(400, f"{name} must be an integer") from None
-
-
-def _float(value: Any, name: str, default: float) -> float:
-    if value is None or value == "":
-        return default
-    try:
-        return min(MAX_WAIT, max(0.0, float(value)))
-    except (TypeError, ValueError):
-        raise ControlError(400, f"{name} must be a number") from None
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 class ControlApi:
@@ -93,6 +38,7 @@ class ControlApi:
         # (event numbers restart with a new one).
         self.instance = secrets.token_hex(8)
         self._sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self.server_control = ServerControl(server)
 
     def routes(self) -> list[tuple[str, str, Handler]]:
         """(method, path, handler) for every control route, errors already mapped."""
@@ -117,13 +63,9 @@ class ControlApi:
             ("GET", "/control/callbacks/{callback_id}", self.get_callback),
             ("GET", "/control/events", self.events),
             ("GET", "/control/ws", self.websocket),
-            ("GET", "/control/calls", self.list_calls),
-            ("GET", "/control/calls/summary", self.calls_summary),
-            ("GET", "/control/limits", self.get_limits),
-            ("PATCH", "/control/limits", self.set_limits),
-            ("GET", "/control/files/{file_id}", self.file),
         ]
-        return [(method, path, _guard(handler)) for method, path, handler in table]
+        guarded = [(method, path, control_guard(handler)) for method, path, handler in table]
+        return guarded + self.server_control.routes()
 
     async def close_sockets(self) -> None:
         for socket in list(self._sockets):
@@ -142,7 +84,7 @@ class ControlApi:
             except ValueError as exc:
                 raise ControlError(409, str(exc)) from None
         if bot_id not in (None, ""):
-            bot = server.bots.get(_int(bot_id, "bot_id") or 0)
+            bot = server.bots.get(int_param(bot_id, "bot_id") or 0)
             if bot is None:
                 raise ControlError(404, f"no bot {bot_id}")
             return bot
@@ -176,7 +118,7 @@ class ControlApi:
         """Bots, users and groups with the event seq they reflect, so a live client
         (the web chat) can start its WebSocket at `last_seq` and miss nothing."""
         server = self.server
-        return _json({
+        return json_response({
             "bots": [self._bot_json(b) for b in server.bots.values()],
             "users": [u.to_telegram() for u in server.users.values()],
             "groups": [g.to_json() for g in server.groups.values()],
@@ -187,7 +129,7 @@ class ControlApi:
     # --- bots ------------------------------------------------------------------
 
     async def list_bots(self, request: web.Request) -> web.Response:
-        return _json([self._bot_json(b) for b in self.server.bots.values()])
+        return json_response([self._bot_json(b) for b in self.server.bots.values()])
 
     def _bot_json(self, bot: BotAccount) -> dict[str, Any]:
         return {**bot.get_me(), "privacy_mode": bot.privacy_mode,
@@ -195,17 +137,17 @@ class ControlApi:
                 "pending_update_count": len(self.server.queue(bot).pending)}
 
     async def create_bot(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         if not body.get("token"):
             raise ControlError(400, "token is required")
         bot = self._bot(body["token"])
         self._apply_bot_changes(bot, body)
-        return _json(self._bot_json(bot), 201)
+        return json_response(self._bot_json(bot), 201)
 
     async def update_bot(self, request: web.Request) -> web.Response:
         bot = self._bot(bot_id=request.match_info["bot_id"])
-        self._apply_bot_changes(bot, await _body(request))
-        return _json(self._bot_json(bot))
+        self._apply_bot_changes(bot, await json_object(request))
+        return json_response(self._bot_json(bot))
 
     def _apply_bot_changes(self, bot: BotAccount, body: dict[str, Any]) -> None:
         username = body.get("username")
@@ -216,38 +158,38 @@ class ControlApi:
         if body.get("first_name"):
             bot.first_name = str(body["first_name"])
         if "privacy_mode" in body:
-            bot.privacy_mode = _flag(body["privacy_mode"])
+            bot.privacy_mode = flag_param(body["privacy_mode"])
         self.server.changed()
 
     async def pending_updates(self, request: web.Request) -> web.Response:
         bot = self._bot(bot_id=request.match_info["bot_id"])
-        return _json([u.to_telegram() for u in self.server.queue(bot).pending])
+        return json_response([u.to_telegram() for u in self.server.queue(bot).pending])
 
     # --- users -----------------------------------------------------------------
 
     async def list_users(self, request: web.Request) -> web.Response:
-        return _json([u.to_telegram() for u in self.server.users.values()])
+        return json_response([u.to_telegram() for u in self.server.users.values()])
 
     async def create_user(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         user = self.server.add_user(
             str(body.get("first_name") or ""), last_name=body.get("last_name"),
             username=body.get("username"), language_code=body.get("language_code", "en"),
-            user_id=_int(body.get("id"), "id", required=False),
+            user_id=int_param(body.get("id"), "id", required=False),
         )
-        return _json(user.to_telegram(), 201)
+        return json_response(user.to_telegram(), 201)
 
     async def get_user(self, request: web.Request) -> web.Response:
-        user = self.server.user(_int(request.match_info["user_id"], "user_id") or 0)
-        return _json(user.to_telegram())
+        user = self.server.user(int_param(request.match_info["user_id"], "user_id") or 0)
+        return json_response(user.to_telegram())
 
     async def block(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         bot = self._bot(body.get("token"), body.get("bot_id"))
-        user_id = _int(request.match_info["user_id"], "user_id") or 0
-        blocked = _flag(body.get("blocked", True))
+        user_id = int_param(request.match_info["user_id"], "user_id") or 0
+        blocked = flag_param(body.get("blocked", True))
         actions.set_blocked(self.server, bot, user_id, blocked)
-        return _json({"user_id": user_id, "bot_id": bot.id, "blocked": blocked})
+        return json_response({"user_id": user_id, "bot_id": bot.id, "blocked": blocked})
 
     # --- chats -----------------------------------------------------------------
 
@@ -258,10 +200,10 @@ class ControlApi:
             {**server.users[c.chat_id].private_chat(), "bot_id": c.bot_id}
             for c in server.conversations.values() if c.kind == "private"
         ]
-        return _json(chats)
+        return json_response(chats)
 
     async def create_chat(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         members = body.get("member_ids") or []
         if not isinstance(members, list):
             raise ControlError(400, "member_ids must be a list of user ids")
@@ -277,56 +219,56 @@ class ControlApi:
             if bot not in bots:
                 bots.append(bot)
         group = self.server.create_group(
-            str(body.get("title") or ""), [_int(m, "member_ids") or 0 for m in members],
+            str(body.get("title") or ""), [int_param(m, "member_ids") or 0 for m in members],
             bots=bots, chat_type=str(body.get("type") or "group"),
-            admin_ids=[_int(a, "admin_ids") or 0 for a in body.get("admin_ids") or []],
-            bot_admin=_flag(body.get("bot_admin", False)),
+            admin_ids=[int_param(a, "admin_ids") or 0 for a in body.get("admin_ids") or []],
+            bot_admin=flag_param(body.get("bot_admin", False)),
         )
-        return _json(group.to_json(), 201)
+        return json_response(group.to_json(), 201)
 
     async def get_chat(self, request: web.Request) -> web.Response:
-        chat_id = _int(request.match_info["chat_id"], "chat_id") or 0
+        chat_id = int_param(request.match_info["chat_id"], "chat_id") or 0
         if chat_id in self.server.groups:
-            return _json(self.server.groups[chat_id].to_json())
-        return _json(self.server.user(chat_id).private_chat())
+            return json_response(self.server.groups[chat_id].to_json())
+        return json_response(self.server.user(chat_id).private_chat())
 
     async def add_members(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         user_ids = body.get("user_ids")
         if not isinstance(user_ids, list) or not user_ids:
             raise ControlError(400, "user_ids must be a non-empty list of user ids")
-        chat_id = _int(request.match_info["chat_id"], "chat_id") or 0
+        chat_id = int_param(request.match_info["chat_id"], "chat_id") or 0
         message = actions.add_members(
-            self.server, chat_id, [_int(u, "user_ids") or 0 for u in user_ids],
-            _int(body.get("by_user_id"), "by_user_id", required=False))
+            self.server, chat_id, [int_param(u, "user_ids") or 0 for u in user_ids],
+            int_param(body.get("by_user_id"), "by_user_id", required=False))
         group = self.server.groups[chat_id]
         view = None
         if message is not None:
             view = self.server.message_view(message, self.server.find_conversation(chat_id, None))
-        return _json({"chat": group.to_json(), "message": view})
+        return json_response({"chat": group.to_json(), "message": view})
 
     async def transcript(self, request: web.Request) -> web.Response:
         server = self.server
-        chat_id = _int(request.match_info["chat_id"], "chat_id") or 0
+        chat_id = int_param(request.match_info["chat_id"], "chat_id") or 0
         bot = self._bot_from_query(request, required=chat_id not in server.groups)
         conversation = server.find_conversation(chat_id, bot)
-        include_deleted = _flag(request.query.get("include_deleted", "1"))
+        include_deleted = flag_param(request.query.get("include_deleted", "1"))
         messages = [
             server.message_view(m, conversation) for m in conversation.messages.values()
             if include_deleted or not m.deleted
         ]
-        return _json({"chat_id": chat_id, "bot_id": conversation.bot_id, "messages": messages,
-                      "reply_keyboard": conversation.reply_keyboard,
-                      "last_seq": server.events.last_seq})
+        return json_response({"chat_id": chat_id, "bot_id": conversation.bot_id, "messages": messages,
+                              "reply_keyboard": conversation.reply_keyboard,
+                              "last_seq": server.events.last_seq})
 
     async def wait_chat(self, request: web.Request) -> web.Response:
-        chat_id = _int(request.match_info["chat_id"], "chat_id") or 0
+        chat_id = int_param(request.match_info["chat_id"], "chat_id") or 0
         bot = self._bot_from_query(request, required=False)
-        after = _int(request.query.get("after_seq", request.query.get("after")), "after_seq",
-                     required=False) or 0
-        timeout = _float(request.query.get("timeout"), "timeout", 10.0)
+        after = int_param(request.query.get("after_seq", request.query.get("after")), "after_seq",
+                          required=False) or 0
+        timeout = float_param(request.query.get("timeout"), "timeout", 10.0)
         found = await self.server.events.wait(after, timeout, self._chat_filter(chat_id, bot))
-        return _json(self._events_body(found))
+        return json_response(self._events_body(found))
 
     def _events_body(self, found: list[Event]) -> dict[str, Any]:
         return {"events": [e.to_json() for e in found],
@@ -335,10 +277,10 @@ class ControlApi:
     # --- what users do ---------------------------------------------------------
 
     async def send_message(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         bot = self._bot(body.get("token"), body.get("bot_id"))
-        chat_id = _int(body.get("chat_id"), "chat_id") or 0
-        user_id = _int(body.get("user_id"), "user_id", required=False)
+        chat_id = int_param(body.get("chat_id"), "chat_id") or 0
+        user_id = int_param(body.get("user_id"), "user_id", required=False)
         if user_id is None:
             if chat_id in self.server.groups:
                 raise ControlError(400, "user_id is required in a group")
@@ -348,19 +290,19 @@ class ControlApi:
             raise ControlError(400, "text is required")
         message, update_ids = actions.send_text(
             self.server, bot, chat_id, user_id, text,
-            _int(body.get("reply_to_message_id"), "reply_to_message_id", required=False))
+            int_param(body.get("reply_to_message_id"), "reply_to_message_id", required=False))
         conversation = self.server.conversation(bot, chat_id)
-        return _json({
+        return json_response({
             "message": self.server.message_view(message, conversation),
             "update_id": update_ids.get(bot.id),
             "update_ids": {str(k): v for k, v in update_ids.items()},
         }, 201)
 
     async def click(self, request: web.Request) -> web.Response:
-        body = await _body(request)
+        body = await json_object(request)
         bot = self._bot(body.get("token"), body.get("bot_id"))
-        chat_id = _int(body.get("chat_id"), "chat_id") or 0
-        user_id = _int(body.get("user_id"), "user_id", required=False)
+        chat_id = int_param(body.get("chat_id"), "chat_id") or 0
+        user_id = int_param(body.get("user_id"), "user_id", required=False)
         if user_id is None:
             if chat_id in self.server.groups:
                 raise ControlError(400, "user_id is required in a group")
@@ -369,40 +311,40 @@ class ControlApi:
         if not isinstance(data, str):
             raise ControlError(400, "data is required")
         record, update_id = actions.click(
-            self.server, bot, chat_id, _int(body.get("message_id"), "message_id") or 0, user_id, data,
-            forge=_flag(body.get("forge", False)))
-        return _json({"callback_query_id": record.id, "update_id": update_id,
-                      "callback": record.to_json()}, 201)
+            self.server, bot, chat_id, int_param(body.get("message_id"), "message_id") or 0, user_id, data,
+            forge=flag_param(body.get("forge", False)))
+        return json_response({"callback_query_id": record.id, "update_id": update_id,
+                              "callback": record.to_json()}, 201)
 
     async def get_callback(self, request: web.Request) -> web.Response:
         record = self.server.callbacks.get(request.match_info["callback_id"])
         if record is None:
             raise ControlError(404, "no such callback query")
-        wait = _float(request.query.get("wait"), "wait", 0.0)
+        wait = float_param(request.query.get("wait"), "wait", 0.0)
         if wait and not record.answered:
             def answered(event: Event) -> bool:
                 return event.type == "callback.answered" and event.data["callback"]["id"] == record.id
             await self.server.events.wait(self.server.events.last_seq, wait, answered)
-        return _json(record.to_json())
+        return json_response(record.to_json())
 
-    # --- streams and logs ------------------------------------------------------
+    # --- event streams ---------------------------------------------------------
 
     async def events(self, request: web.Request) -> web.Response:
         query = request.query
-        after = _int(query.get("after"), "after", required=False) or 0
-        timeout = _float(query.get("timeout"), "timeout", 0.0)
-        chat_id = _int(query.get("chat_id"), "chat_id", required=False)
+        after = int_param(query.get("after"), "after", required=False) or 0
+        timeout = float_param(query.get("timeout"), "timeout", 0.0)
+        chat_id = int_param(query.get("chat_id"), "chat_id", required=False)
         bot = self._bot_from_query(request, required=False) if \
             (query.get("bot") or query.get("token")) else None
         accept = self._chat_filter(chat_id, bot) if chat_id is not None else None
         found = await self.server.events.wait(after, timeout, accept)
-        return _json(self._events_body(found))
+        return json_response(self._events_body(found))
 
     async def websocket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(heartbeat=30)
         await socket.prepare(request)
         self._sockets.add(socket)
-        after = _int(request.query.get("after"), "after", required=False) or 0
+        after = int_param(request.query.get("after"), "after", required=False) or 0
 
         async def pump() -> None:
             seq = after
@@ -420,53 +362,3 @@ class ControlApi:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         return socket
-
-    async def list_calls(self, request: web.Request) -> web.Response:
-        return _json([c.to_json() for c in self._calls(request)])
-
-    async def calls_summary(self, request: web.Request) -> web.Response:
-        """Counts per method and outcome ("ok" or the error code)."""
-        by_method: dict[str, Counter[str]] = {}
-        outcomes: Counter[str] = Counter()
-        for call in self._calls(request):
-            outcome = "ok" if call.ok else str(call.error_code)
-            by_method.setdefault(call.method, Counter())[outcome] += 1
-            outcomes[outcome] += 1
-        return _json({"total": sum(outcomes.values()), "outcomes": dict(outcomes),
-                      "by_method": {m: dict(c) for m, c in by_method.items()}})
-
-    def _calls(self, request: web.Request) -> list[Any]:
-        query = request.query
-        after = _int(query.get("after"), "after", required=False) or 0
-        bot_id = _int(query.get("bot") or query.get("bot_id"), "bot", required=False)
-        chat_id = _int(query.get("chat_id"), "chat_id", required=False)
-        method = (query.get("method") or "").lower()
-        return [
-            c for c in self.server.calls[after:]
-            if (bot_id is None or c.bot_id == bot_id)
-            and (chat_id is None or c.chat_id == chat_id)
-            and (not method or c.method.lower() == method)
-        ]
-
-    async def get_limits(self, request: web.Request) -> web.Response:
-        return _json(self.server.limits.to_json())
-
-    async def set_limits(self, request: web.Request) -> web.Response:
-        try:
-            self.server.limits = self.server.limits.updated(await _body(request))
-        except ValueError as exc:
-            raise ControlError(400, str(exc)) from None
-        return _json(self.server.limits.to_json())
-
-    async def file(self, request: web.Request) -> web.Response:
-        stored = self.server.files.by_id(request.match_info["file_id"])
-        if stored is None:
-            raise ControlError(404, "no such file")
-        response = web.Response(body=stored.data,
-                                content_type=stored.mime_type or "application/octet-stream")
-        if stored.file_name:
-            # "inline" lets a browser tab show a PDF (the web chat opens documents in
-            # a new tab); the name is what "Save as" offers.
-            response.headers["Content-Disposition"] = \
-                f"inline; filename*=UTF-8''{quote(stored.file_name, safe='')}"
-        return response
