@@ -13,7 +13,8 @@ from aiohttp import web
 
 from domain.errors import PaymentProviderDown
 from domain.payments import PaymentProvider
-from domain.services.payments import PaymentService, SettleResult
+from domain.services.payments import PaymentService
+from domain.services.settling import EventSubject, SettleResult
 from handlers.http import read_body
 
 log = logging.getLogger(__name__)
@@ -25,13 +26,13 @@ MAX_ID = 128
 # What each event type's object names: the checkout session, a refund, or (for a
 # dispute) the payment intent that was charged back. Other types are acknowledged.
 STRIPE_SUBJECTS = {
-    "checkout.session.completed": ("checkout", "id"),
-    "checkout.session.expired": ("checkout", "id"),
-    "checkout.session.async_payment_succeeded": ("checkout", "id"),
-    "checkout.session.async_payment_failed": ("checkout", "id"),
-    "refund.updated": ("refund", "id"),
-    "refund.failed": ("refund", "id"),
-    "charge.dispute.created": ("dispute", "payment_intent"),
+    "checkout.session.completed": (EventSubject.CHECKOUT, "id"),
+    "checkout.session.expired": (EventSubject.CHECKOUT, "id"),
+    "checkout.session.async_payment_succeeded": (EventSubject.CHECKOUT, "id"),
+    "checkout.session.async_payment_failed": (EventSubject.CHECKOUT, "id"),
+    "refund.updated": (EventSubject.REFUND, "id"),
+    "refund.failed": (EventSubject.REFUND, "id"),
+    "charge.dispute.created": (EventSubject.DISPUTE, "payment_intent"),
 }
 
 OnSettled = Callable[[SettleResult], Awaitable[None]]
@@ -47,14 +48,14 @@ def _text(value: Any, what: str) -> str:
     return value
 
 
-def parse_stripe_event(body: bytes, header: str | None, secret: str) -> tuple[str, str, str | None, str | None]:
+def parse_stripe_event(
+    body: bytes, header: str | None, secret: str
+) -> tuple[str, str, EventSubject | None, str | None]:
     """(event id, type, subject, object ref) of a delivery Stripe signed. The stripe
     SDK checks the signature and its age; SignatureVerificationError otherwise,
     BadEvent for a signed body that is not an event."""
     try:
         event = stripe.Webhook.construct_event(body, header, secret, tolerance=TOLERANCE_SECONDS).to_dict()
-    except stripe.SignatureVerificationError:
-        raise
     except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         raise BadEvent(f"not a Stripe event ({type(exc).__name__})") from None
     event_id = _text(event.get("id"), "id")
@@ -87,7 +88,9 @@ def stripe_webhook_route(
             log.warning("stripe webhook refused: %s", exc)
             return web.json_response({"error": f"malformed event: {exc}"}, status=400)
         try:
-            result = await payments.handle_event(PaymentProvider.STRIPE, event_id, event_type, ref, subject or "none")
+            result = await payments.handle_event(
+                PaymentProvider.STRIPE, event_id, event_type, ref, subject or EventSubject.NONE
+            )
         except PaymentProviderDown as exc:
             log.warning("stripe event %s not settled yet: %s", event_id, exc)
             return web.json_response({"error": "try again"}, status=503)

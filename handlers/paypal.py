@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from domain.errors import PaymentProviderDown
 from domain.payments import PaymentProvider
 from domain.services.payments import PaymentService
+from domain.services.settling import EventSubject
 from handlers.payments import OnSettled
 from infrastructure.payments.paypal_gateway import PayPalGateway, WebhookRejected
 from handlers.http import read_body
@@ -59,19 +60,19 @@ class PayPalEvent(_Loose):
     event_type: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     resource: Resource | None = None
 
-    def subject(self) -> tuple[str, str | None]:
+    def subject(self) -> tuple[EventSubject, str | None]:
         """What the event is about: (subject, ref) for PaymentService.handle_event."""
         resource = self.resource or Resource()
         related = resource.supplementary_data.related_ids if resource.supplementary_data else None
         order = related.order_id if related else None
         return {
             # The buyer approved: capture (settle asks the order again first).
-            "CHECKOUT.ORDER.APPROVED": ("checkout", resource.id),
-            "PAYMENT.CAPTURE.COMPLETED": ("checkout", order),
-            "PAYMENT.CAPTURE.DENIED": ("checkout", order),
+            "CHECKOUT.ORDER.APPROVED": (EventSubject.CHECKOUT, resource.id),
+            "PAYMENT.CAPTURE.COMPLETED": (EventSubject.CHECKOUT, order),
+            "PAYMENT.CAPTURE.DENIED": (EventSubject.CHECKOUT, order),
             # The resource of a refund event is the refund.
-            "PAYMENT.CAPTURE.REFUNDED": ("refund", resource.id),
-        }.get(self.event_type, ("none", None))
+            "PAYMENT.CAPTURE.REFUNDED": (EventSubject.REFUND, resource.id),
+        }.get(self.event_type, (EventSubject.NONE, None))
 
 
 def parse_paypal_event(body: bytes) -> PayPalEvent:

@@ -12,12 +12,10 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Callable, Mapping
 
 from domain.booking import Booking, BookingStatus
 from domain.errors import NotFound, PaymentMismatch, PaymentNotPossible, PaymentProviderDown
-from domain.money import Money
 from domain.payments import (
     CheckoutLine,
     CheckoutRequest,
@@ -29,6 +27,9 @@ from domain.payments import (
     ProviderStatus,
 )
 from domain.services.bookings import BookingService, PaymentOutcome
+from domain.services.reconcile import ReconcileReport, reconcile
+from domain.services.refunds import Refunds
+from domain.services.settling import EventSubject, SettleOutcome, SettleResult
 from domain.services.deps import Deps
 from domain.services.lookups import load_showtime
 
@@ -39,34 +40,6 @@ _SETTLED = frozenset({
     PaymentStatus.REFUSED, PaymentStatus.REFUND_PENDING, PaymentStatus.REFUNDED,
     PaymentStatus.REFUND_FAILED, PaymentStatus.DISPUTED,
 })
-
-
-class SettleOutcome(StrEnum):
-    PAID = "paid"  # the booking is paid (now or already)
-    LATE_PAID = "late_paid"  # paid after expiry, seats still free
-    ALREADY_PAID = "already_paid"  # the same payment reported again (another event)
-    REFUNDED = "refunded"  # paid but could not be honoured: money returned
-    REFUND_PENDING = "refund_pending"  # ...returned, the provider is still finishing
-    REFUND_FAILED = "refund_failed"  # the provider could not refund: staff must act
-    DISPUTED = "disputed"  # the buyer's bank took the money back
-    MISMATCH_REFUNDED = "mismatch_refunded"  # paid another amount than due: refunded
-    MISMATCH_REFUSED = "mismatch_refused"  # approved for another amount: never taken
-    PROCESSING = "processing"  # paid by a method that settles later
-    FAILED = "failed"  # ...and then it did not: the customer may pay again
-    EXPIRED = "expired"  # the link lapsed unpaid
-    PENDING = "pending"  # nothing to do yet
-    UNCHANGED = "unchanged"  # settled before; nothing more to do
-    DUPLICATE = "duplicate"  # an event seen and processed before
-    IGNORED = "ignored"  # an event of a kind or about an object that is not ours
-
-
-@dataclass(frozen=True, slots=True)
-class SettleResult:
-    outcome: SettleOutcome
-    booking_id: int | None = None
-    customer_id: int | None = None
-    paid: Money | None = None  # what the provider says was paid, where it matters
-    due: Money | None = None  # what the booking asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +54,6 @@ class PaymentService:
     def __init__(
         self, deps: Deps, gateways: Mapping[PaymentProvider, PaymentGateway], links: ReturnLinks
     ) -> None:
-        from domain.services.refunds import Refunds
-
         self.d = deps
         self.gateways = gateways
         self.links = links
@@ -170,7 +141,7 @@ class PaymentService:
 
     async def handle_event(
         self, provider: PaymentProvider, event_id: str, event_type: str, provider_ref: str | None,
-        subject: str = "checkout",
+        subject: EventSubject = EventSubject.CHECKOUT,
     ) -> SettleResult:
         """A webhook delivery: recorded durably first, then settled once. A delivery
         that fails midway is processed again on the provider's retry. ``subject`` says
@@ -182,12 +153,13 @@ class PaymentService:
             await uow.commit()
         if done:
             return SettleResult(SettleOutcome.DUPLICATE)
+        subject = EventSubject(subject)
         result = SettleResult(SettleOutcome.IGNORED)
-        if provider_ref and subject == "checkout":
+        if provider_ref and subject is EventSubject.CHECKOUT:
             result = await self.settle(provider, provider_ref)
-        elif provider_ref and subject == "refund":
+        elif provider_ref and subject is EventSubject.REFUND:
             result = await self.refunds.settle_refund(provider, provider_ref)
-        elif provider_ref and subject == "dispute":
+        elif provider_ref and subject is EventSubject.DISPUTE:
             result = await self.refunds.disputed(provider, provider_ref)
         async with self.d.uow() as uow:
             await uow.provider_events.mark_processed(provider, event_id, self.d.clock.now(), str(result.outcome))
@@ -306,9 +278,7 @@ class PaymentService:
             await self.set(payment, PaymentStatus.EXPIRED, frozenset({PaymentStatus.OPEN}))
         return len(payments)
 
-    async def reconcile(self, days: int = 7):  # type: ignore[no-untyped-def]
-        from domain.services.reconcile import reconcile
-
+    async def reconcile(self, days: int = 7) -> ReconcileReport:
         return await reconcile(self, days)
 
     async def set(self, payment: Payment, status: PaymentStatus, sources: frozenset[PaymentStatus], **fields: object) -> bool:

@@ -12,6 +12,8 @@ from domain.booking import BookingStatus
 from domain.errors import PaymentProviderDown, ProviderRefused
 from domain.payments import HELD, NEEDS_STAFF, Payment, PaymentStatus
 
+from domain.services.settling import SettleOutcome
+
 if TYPE_CHECKING:
     from domain.services.payments import PaymentService
 
@@ -61,8 +63,6 @@ async def reconcile(service: PaymentService, days: int = 7) -> ReconcileReport:
     not are confirmed or refunded, refunds owed for cancelled bookings are made (a
     failed one is tried again under a new key), pending refunds are asked about.
     Running it again changes nothing more."""
-    from domain.services.payments import SettleOutcome
-
     report = ReconcileReport()
     expired = await service.bookings.expire_overdue()
     report.bookings_expired = len(expired)
