@@ -117,6 +117,7 @@ class FakeGateway:
         self.refunds: dict[str, ProviderRefund] = {}  # by idempotency key
         self.refunded: dict[str, str] = {}  # paid_ref -> refund id
         self.disputed: set[str] = set()
+        self.refusal: str | None = None  # a Refusal every refund answers with
         self.refund_mode = RefundStatus.SUCCEEDED
         self.minimum: Money | None = None
         self.down = False
@@ -180,6 +181,8 @@ class FakeGateway:
             return self.refunds[idempotency_key]
         if paid_ref in self.disputed:
             raise ProviderRefused(Refusal.DISPUTED)
+        if self.refusal is not None:
+            raise ProviderRefused(self.refusal)
         if paid_ref in self.refunded and self.refunded[paid_ref].startswith("dash-"):
             return ProviderRefund(None, RefundStatus.SUCCEEDED, "refunded outside CineBooker")
         refund = ProviderRefund(f"re-{len(self.refunds) + 1}", self.refund_mode,

@@ -13,8 +13,10 @@ from domain.errors import ProviderRefused
 from domain.money import Money
 from domain.payments import HELD, Payment, PaymentProvider, PaymentStatus, Refusal, RefundStatus
 
+from domain.services.settling import SettleOutcome, SettleResult
+
 if TYPE_CHECKING:
-    from domain.services.payments import PaymentService, SettleOutcome, SettleResult
+    from domain.services.payments import PaymentService
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,6 @@ class Refunds:
         """Give back a payment we hold (``None``: all of it). Safe to repeat: one
         idempotency key per payment, a new one only after the provider failed a
         refund. Returns REFUNDED, REFUND_PENDING, REFUND_FAILED or DISPUTED."""
-        from domain.services.payments import SettleOutcome
-
         done = {
             PaymentStatus.REFUNDED: SettleOutcome.REFUNDED,
             PaymentStatus.REFUND_PENDING: SettleOutcome.REFUND_PENDING,
@@ -55,6 +55,11 @@ class Refunds:
         try:
             refund = await self.s.gateway(payment.provider).refund(payment.paid_ref or "", amount, key)
         except ProviderRefused as exc:
+            if exc.reason == Refusal.ALREADY_REFUNDED:
+                # A provider that says so instead of answering with the refund (PayPal's
+                # REFUND_AMOUNT_EXCEEDED): the money is back, just not by this call.
+                await self.s.set(payment, PaymentStatus.REFUNDED, sources, problem="refunded outside CineBooker")
+                return SettleOutcome.REFUNDED
             if exc.reason == Refusal.DISPUTED:
                 log.warning("%s payment %s is disputed; no refund (%s)", payment.provider, payment.paid_ref, reason)
                 await self.s.set(payment, PaymentStatus.DISPUTED, sources, problem=f"disputed; not refunded ({reason})")
@@ -85,8 +90,6 @@ class Refunds:
     async def refund_booking(self, booking_id: int) -> RefundReport:
         """Refund every payment held for a cancelled booking, which then ends refunded.
         PaymentProviderDown leaves the rest owed (reconcile makes them)."""
-        from domain.services.payments import SettleOutcome
-
         async with self.s.d.uow() as uow:
             payments = [p for p in await uow.payments.for_booking(booking_id) if p.status in HELD]
             booking = await uow.bookings.get(booking_id)
@@ -110,8 +113,6 @@ class Refunds:
     async def settle_refund(self, provider: PaymentProvider, refund_ref: str) -> SettleResult:
         """A refund event: ask the provider where the refund stands, record it. A refund
         that failed tells the customer and flags the payment for staff."""
-        from domain.services.payments import SettleOutcome, SettleResult
-
         async with self.s.d.uow() as uow:
             payment = await uow.payments.get_by_refund_ref(provider, refund_ref)
         if payment is None:
@@ -135,8 +136,6 @@ class Refunds:
 
     async def disputed(self, provider: PaymentProvider, paid_ref: str) -> SettleResult:
         """The buyer's bank took a payment back: flag it for staff; no refund follows."""
-        from domain.services.payments import SettleOutcome, SettleResult
-
         async with self.s.d.uow() as uow:
             payment = await uow.payments.get_by_paid_ref(provider, paid_ref)
         if payment is None:

@@ -158,6 +158,19 @@ async def test_a_refund_made_in_the_dashboard_counts_as_refunded(w, pay):
     assert (await service.reconcile()).failures == []
 
 
+async def test_a_refusal_that_says_refunded_already_counts_as_refunded(w, pay):
+    """PayPal answers a refund of a capture refunded elsewhere with REFUND_AMOUNT_EXCEEDED
+    (Refusal.ALREADY_REFUNDED): the money is back, so the booking ends refunded."""
+    service, gateways = pay
+    booking, payment = await _paid(w, service, gateways, PAYPAL)
+    gateways[PAYPAL].refusal = Refusal.ALREADY_REFUNDED
+    await w.bookings.cancel(booking.id, ANN.telegram_id)
+    report = await service.refund_booking(booking.id)
+    assert report.refunded == 1 and not report.needs_staff
+    assert w.store.payments[payment.id].status is PaymentStatus.REFUNDED
+    assert w.store.bookings[booking.id].status is BookingStatus.REFUNDED
+
+
 async def test_a_disputed_payment_is_flagged_for_staff_not_refunded(w, pay):
     service, gateways = pay
     booking, payment = await _paid(w, service, gateways)
