@@ -13,12 +13,11 @@ from dialogs.answers import say
 from dialogs.context import services, texts, user_id
 from dialogs.formatting import clip, clock, money
 from dialogs.i18n import T
-from dialogs.paying import open_link, pay_flags, pay_row, start_payment
+from dialogs.paying import open_link, pay_flags, pay_row
 from dialogs.states import MyBookings
 from domain.booking import BookingStatus
 from domain.errors import CancellationNotAllowed, NotFound, PaymentProviderDown
 from domain.links import parse_id
-from domain.payments import PaymentProvider
 from domain.services.bookings import BookingView
 
 
@@ -83,14 +82,6 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     # Awaiting payment: pay again from here (a cancelled or closed pay page leads back here).
     paying = pay_flags(svc, b, dialog_manager.dialog_data.get("pay_url", ""))
     return {"detail": detail, "cancellable": cancellable, "invoiced": invoiced, **paying}
-
-
-async def on_pay_card(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await start_payment(callback, manager, PaymentProvider.STRIPE)
-
-
-async def on_pay_paypal(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await start_payment(callback, manager, PaymentProvider.PAYPAL)
 
 
 async def on_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
@@ -173,7 +164,7 @@ def my_bookings_dialog() -> Dialog:
         ),
         Window(
             Format("{detail}"),
-            pay_row("y", on_pay_card, on_pay_paypal),  # ids yc, yp, yu: free in this dialog
+            pay_row("y"),  # ids yc, yp, yu: free in this dialog; the link shows on this card
             open_link("y"),
             Column(
                 Button(T("button-invoice"), id="di", on_click=on_invoice, when="invoiced"),

@@ -4,7 +4,7 @@ to the provider's page once asked for. Pressing again gives the still-open link.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
@@ -58,11 +58,25 @@ async def start_payment(callback: CallbackQuery, manager: DialogManager, provide
     return payment.url
 
 
-def pay_row(prefix: str, on_card: Any, on_paypal: Any) -> Row:
-    """The two pay buttons; ``prefix`` keeps widget ids unique within a dialog."""
+AfterLink = Callable[[DialogManager], Awaitable[None]]
+
+
+def pay_row(prefix: str, after: AfterLink | None = None) -> Row:
+    """The two pay buttons; ``prefix`` keeps widget ids unique within a dialog, and
+    ``after`` runs once the link is there (the booking flow moves to its pay window)."""
+
+    def pay_with(provider: PaymentProvider) -> Any:
+        async def on_click(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+            if await start_payment(callback, manager, provider) is not None and after is not None:
+                await after(manager)
+
+        return on_click
+
     return Row(
-        Button(T("button-pay-card"), id=f"{prefix}c", on_click=on_card, when="can_pay_card"),
-        Button(T("button-pay-paypal"), id=f"{prefix}p", on_click=on_paypal, when="can_pay_paypal"),
+        Button(T("button-pay-card"), id=f"{prefix}c", on_click=pay_with(PaymentProvider.STRIPE), when="can_pay_card"),
+        Button(
+            T("button-pay-paypal"), id=f"{prefix}p", on_click=pay_with(PaymentProvider.PAYPAL), when="can_pay_paypal"
+        ),
     )
 
 

@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.answers import say
 from dialogs.context import owner_token, services, texts, user_id, watch_selection
 from dialogs.formatting import clip, clock, deadline, money
-from dialogs.paying import open_link, pay_flags, pay_row, start_payment
+from dialogs.paying import open_link, pay_flags, pay_row
 from dialogs.i18n import T
 from dialogs.states import Booking
 from domain.customer import Customer
@@ -27,7 +27,6 @@ from domain.errors import (
     SalesClosed,
     SeatsUnavailable,
 )
-from domain.payments import PaymentProvider
 
 PROMO_MAX_CHARS = 32
 
@@ -159,18 +158,8 @@ async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     }
 
 
-async def on_pay_card(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await _pay(callback, manager, PaymentProvider.STRIPE)
-
-
-async def on_pay_paypal(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    await _pay(callback, manager, PaymentProvider.PAYPAL)
-
-
-async def _pay(callback: CallbackQuery, manager: DialogManager, provider: PaymentProvider) -> None:
-    """A payment link from the provider; its webhook confirms the payment."""
-    if await start_payment(callback, manager, provider) is not None:
-        await manager.switch_to(Booking.pay)
+async def _to_pay_window(manager: DialogManager) -> None:
+    await manager.switch_to(Booking.pay)
 
 
 tickets_window = Window(
@@ -210,7 +199,7 @@ summary_window = Window(
 
 reserved_window = Window(
     Format("{reserved}"),
-    pay_row("p", on_pay_card, on_pay_paypal),
+    pay_row("p", after=_to_pay_window),
     state=Booking.reserved,
     getter=reserved_getter,
 )
