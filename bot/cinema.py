@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError
 
 from bot.settings import Settings
+from bot.startup import StartupFailed
 from domain.catalog import CinemaInfo
 
 FIELDS = ("timezone", "currency")
@@ -43,3 +44,23 @@ def with_cinema(settings: Settings, cinema: CinemaInfo | None) -> Settings:
     if cinema is None:
         return settings
     return settings.model_copy(update={field: getattr(cinema, field) for field in FIELDS})
+
+
+class CinemaContradicted(StartupFailed):
+    """Settings given explicitly that the stored catalog contradicts, a line each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+async def resolved(settings: Settings) -> Settings:
+    """The settings a process runs on: the stored cinema's zone and currency in place of
+    the stand-ins; CinemaContradicted when an explicit setting says otherwise."""
+    cinema = await stored_cinema(settings.database_url)
+    if cinema is None:
+        return settings
+    contradicted = disagreements(settings, cinema)
+    if contradicted:
+        raise CinemaContradicted(contradicted)
+    return with_cinema(settings, cinema)

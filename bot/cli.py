@@ -93,21 +93,21 @@ def main(argv: list[str] | None = None) -> None:
 
 def ready(settings: Settings) -> Settings:
     """Wait for the database (and Redis), then take the cinema's zone and currency from
-    the catalog stored there, their one home. One line and exit 2 on failure."""
-    from bot.cinema import disagreements, stored_cinema, with_cinema
+    the catalog stored there, their one home. One line (a line each) and exit 2 on failure."""
+    from bot.cinema import CinemaContradicted, resolved
     from bot.startup import StartupFailed, wait_for_services
 
-    async def check():  # type: ignore[no-untyped-def]
+    async def check() -> Settings:
         await wait_for_services(settings)
-        return await stored_cinema(settings.database_url)
+        return await resolved(settings)
 
     try:
-        cinema = asyncio.run(check())
+        return asyncio.run(check())
+    except CinemaContradicted as exc:
+        fail_all(exc.lines)  # never empty, so it exits
+        raise
     except StartupFailed as exc:
         fail(str(exc))
-    if cinema is not None:
-        fail_all(disagreements(settings, cinema))
-    return with_cinema(settings, cinema)
 
 
 def _polling(_args: argparse.Namespace, settings: Settings) -> None:

@@ -106,20 +106,14 @@ async def prepare_database(settings: Settings) -> str | None:
 async def run_playground(settings: Settings, host: str, port: int, stop: asyncio.Event | None = None) -> None:
     from playground.telegram.app import serve
 
-    from bot.cinema import disagreements, stored_cinema, with_cinema
+    from bot.cinema import resolved
     from bot.server import build_app
-    from bot.startup import StartupFailed
 
     addresses = Addresses(f"http://{host}:{port}", f"http://{host}:{port + 1}")
     settings = playground_settings(settings, addresses)
     loaded = await prepare_database(settings)
     # The cinema's zone and currency come from its catalog, as in every process.
-    cinema = await stored_cinema(settings.database_url)
-    if cinema is not None:
-        contradicted = disagreements(settings, cinema)
-        if contradicted:
-            raise StartupFailed("; ".join(contradicted))
-        settings = with_cinema(settings, cinema)
+    settings = await resolved(settings)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

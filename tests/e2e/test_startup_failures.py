@@ -85,3 +85,12 @@ async def test_a_bot_api_that_comes_up_late_is_waited_for(sqlite_url):
     finally:
         await process.stop()
     assert "Traceback" not in process.output
+
+
+def test_a_setting_that_contradicts_the_stored_cinema_stops_the_start(cinema_db):
+    """The catalog (Berlin, EUR) is the cinema's home: an explicit CINEBOOKER_TIMEZONE
+    that says otherwise is one line, before anything is served."""
+    result = run_cli(["serve", "--port", "0"], {**_env(cinema_db, "http://127.0.0.1:9"), "CINEBOOKER_TIMEZONE": "UTC"})
+    line = _one_line_error(result)
+    assert "CINEBOOKER_TIMEZONE=UTC contradicts the catalog" in line and "Europe/Berlin" in line
+    assert "Telegram" not in result.stderr  # stopped before any Bot API call
