@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
 import sys
@@ -35,7 +34,6 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +43,18 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
+from bench._flash_sale_bots import (  # noqa: E402
+    BOT_TOKEN,
+    CEILING_TOKEN,
+    START_TIMEOUT_S,
+    start_ceiling,
+    start_cinebooker,
+)
 from bench._flash_sale_customers import (  # noqa: E402
     Customer,
     EventStream,
     Shop,
-    Timings,
     book_two_seats,
-    percentile,
     replay,
     run_customers,
     timings,
@@ -60,12 +63,11 @@ from bench._flash_sale_procs import (  # noqa: E402
     Child,
     Children,
     cpu_seconds,
-    free_port,
     machine_busy_seconds,
     pids_named,
-    wait_http_ok,
 )
 from bench._flash_sale_profile import breakdown, find_py_spy, py_spy_argv  # noqa: E402
+from bench._flash_sale_report import Side, outcome_counts, print_table, side_figures  # noqa: E402
 from bench._flash_sale_setup import (  # noqa: E402
     check_sold,
     flush_redis,
@@ -77,8 +79,6 @@ from bench._flash_sale_setup import (  # noqa: E402
 from playground.client import PlaygroundClient  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-BOT_TOKEN = "700200:flash-sale-cinebooker"
-CEILING_TOKEN = "700300:flash-sale-ceiling"
 FIRST_USER_ID = 200_000_001
 # Telegram lets a bot send about 1 message a second into a chat and 30 a second in
 # all. A scripted customer clicks with no think time, and 500 of them at once
@@ -95,124 +95,6 @@ BENCH_LIMITS = {
 DEFAULT_CONCURRENCY = 50
 BUSY_CORES = 0.25  # machine load before the run that earns a warning
 STEP_TIMEOUT_S = 60.0  # one step of one customer (a reply to one update)
-START_TIMEOUT_S = 60.0  # a process to come up
-
-
-@dataclass
-class Side:
-    name: str
-    customers: list[Customer]
-    timings: Timings
-    cpu_s: dict[str, float]  # CPU seconds used during the customers' phase
-    wall_s: float
-    calls: dict[str, Any]  # the playground's call summary for the bot
-    failures: dict[str, int]  # refused Bot API calls: "method: description" -> count
-    stores: dict[str, int]  # Postgres transactions and Redis commands during the phase
-    events: int
-
-
-# --- the two bots ------------------------------------------------------------------
-
-
-def cinebooker_env(args: argparse.Namespace, api_url: str, port: int, secret: str, cache: Path) -> dict[str, str]:
-    # Settings the developer may have exported must not change the benchmark.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CINEBOOKER_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        CINEBOOKER_DATABASE_URL=args.database_url,
-        CINEBOOKER_REDIS_URL=args.redis_url,
-        CINEBOOKER_TELEGRAM_API_URL=api_url,
-        # Stand-ins only: `serve` refuses the public default secrets next to a real provider.
-        CINEBOOKER_STRIPE_API_URL=api_url,
-        CINEBOOKER_PAYPAL_API_URL=api_url,
-        CINEBOOKER_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        CINEBOOKER_WEBHOOK_SECRET=secret,
-        CINEBOOKER_BOT_TOKEN=BOT_TOKEN,
-        # Scripted customers click faster than people; the throttle is not under test.
-        CINEBOOKER_THROTTLE_RATE="100",
-        CINEBOOKER_THROTTLE_BURST="1000",
-        CINEBOOKER_SEAT_MAP_PICTURES="true" if args.pictures else "false",
-        CINEBOOKER_CACHE_DIR=str(cache),  # cold picture cache: a sale's states are new
-        # A log line per update is the deployment's choice; the ceiling logs none.
-        CINEBOOKER_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-@dataclass
-class BotProcesses:
-    """`--bot-processes N`: N `cinebooker serve` processes on one port
-    (CINEBOOKER_SERVE_REUSE_PORT), counted as one bot. py-spy samples the first."""
-
-    members: list[Child]
-    name: str = "cinebooker"
-
-    @property
-    def pid(self) -> int:
-        return self.members[0].pid
-
-    def cpu(self) -> float:
-        return sum(child.cpu() for child in self.members)
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(child.log_tail(lines) for child in self.members)
-
-    async def stop(self) -> None:
-        for child in self.members:
-            await child.stop()
-
-
-async def start_cinebooker(children: Children, args: argparse.Namespace, api_url: str, work: Path) -> Any:
-    port = free_port()
-    cache = work / "cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    env = cinebooker_env(args, api_url, port, secrets.token_urlsafe(24), cache)
-    if args.bot_processes > 1:
-        env["CINEBOOKER_SERVE_REUSE_PORT"] = "true"
-    argv = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    members = []
-    for i in range(args.bot_processes):
-        # Its own working directory: no developer's .env is read.
-        child, _ = await children.start("cinebooker" + (f"-{i + 1}" if i else ""), argv, env=env, cwd=work)
-        # aiohttp runs on_startup (setWebhook) before it listens: healthy means ready.
-        await wait_http_ok(f"http://127.0.0.1:{port}/healthz", child, START_TIMEOUT_S)
-        # With several, the check may have reached an earlier one: wait until
-        # this one listens too.
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not listens(child.pid, port):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{child.name} does not listen on port {port}:\n{child.log_tail()}")
-            await asyncio.sleep(0.1)
-        members.append(child)
-    return members[0] if len(members) == 1 else BotProcesses(members)
-
-
-def listens(pid: int, port: int) -> bool:
-    """Whether process ``pid`` has a listening TCP socket on ``port``."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(fields[9])
-    try:
-        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
-    except OSError:
-        return False
-    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
-
-
-async def start_ceiling(children: Children, _args: argparse.Namespace, api_url: str, work: Path) -> Child:
-    argv = [
-        sys.executable, str(HERE / "_flash_sale_ceiling.py"),
-        "--api", api_url, "--token", CEILING_TOKEN, f"--secret={secrets.token_urlsafe(24)}",
-    ]
-    child, _ = await children.start("ceiling", argv, cwd=work, ready_line="READY", timeout=START_TIMEOUT_S)
-    return child
 
 
 # --- one side of the comparison ----------------------------------------------------
@@ -326,96 +208,6 @@ async def run_side(
         await children.stop(playground)
 
 
-# --- report ------------------------------------------------------------------------
-
-
-def side_figures(side: Side) -> dict[str, Any]:
-    t = side.timings
-    return {
-        "updates": t.updates,
-        "seconds": round(t.seconds, 2),
-        "updates_per_s": round(t.updates_per_s, 1),
-        "p50_ms": round(percentile(t.accept_to_reply_ms, 50), 1),
-        "p95_ms": round(percentile(t.accept_to_reply_ms, 95), 1),
-        "p99_ms": round(percentile(t.accept_to_reply_ms, 99), 1),
-        "max_ms": round(max(t.accept_to_reply_ms, default=0.0), 1),
-        "deliver_p50_ms": round(percentile(t.deliver_to_reply_ms, 50), 1),
-        "deliver_p95_ms": round(percentile(t.deliver_to_reply_ms, 95), 1),
-        "queue_p95_ms": round(percentile(t.accept_to_deliver_ms, 95), 1),
-        "unanswered": t.unanswered,
-        "api_calls": side.calls.get("total", 0),
-        "api_errors": {k: v for k, v in side.calls.get("outcomes", {}).items() if k != "ok"},
-        "cpu_s": {k: round(v, 2) for k, v in side.cpu_s.items()},
-        "bot_cpu_ms_per_update": round(1000 * side.cpu_s.get("bot", 0.0) / max(1, t.updates), 1),
-        "calls_per_update": round(sum(n for n in side.calls.get("outcomes", {}).values()) / max(1, t.updates), 2),
-        "pg_transactions_per_update": round(side.stores.get("pg_transactions", 0) / max(1, t.updates), 1),
-        "redis_commands_per_update": round(side.stores.get("redis_commands", 0) / max(1, t.updates), 1),
-        "failures": side.failures,
-        "wall_s": round(side.wall_s, 2),
-    }
-
-
-def print_table(args: argparse.Namespace, ours: dict[str, Any], ceiling: dict[str, Any] | None,
-                sold: dict[str, Any], outcomes: Counter[str], per_method: dict[str, Any], refused: int,
-                profile: dict[str, float] | None, rounds: list[float]) -> None:
-    out = sys.stderr
-    load = "all at once" if not args.concurrency else f"{args.concurrency} at a time"
-    print(
-        f"\nFlash sale: {args.customers} customers ({load}), 2 seats each, one {sold['hall_seats']}-seat "
-        f"showtime; hall pictures {'on' if args.pictures else 'off'}; seed {args.seed}",
-        file=out,
-    )
-    rows = [
-        ("updates", "updates", "{}"),
-        ("updates/s", "updates_per_s", "{:.1f}"),
-        ("p50 ms (accepted -> first reply call)", "p50_ms", "{:.1f}"),
-        ("p95 ms", "p95_ms", "{:.1f}"),
-        ("p99 ms", "p99_ms", "{:.1f}"),
-        ("max ms", "max_ms", "{:.1f}"),
-        ("p50 ms (delivered -> first reply call)", "deliver_p50_ms", "{:.1f}"),
-        ("p95 ms (delivered -> first reply call)", "deliver_p95_ms", "{:.1f}"),
-        ("p95 ms in the playground's queue", "queue_p95_ms", "{:.1f}"),
-        ("updates with no reply", "unanswered", "{}"),
-        ("Bot API calls", "api_calls", "{}"),
-        ("Bot API calls per update", "calls_per_update", "{:.2f}"),
-        ("Postgres transactions per update", "pg_transactions_per_update", "{:.1f}"),
-        ("Redis commands per update", "redis_commands_per_update", "{:.1f}"),
-        ("bot CPU ms per update", "bot_cpu_ms_per_update", "{:.1f}"),
-        ("wall s (customers' phase)", "wall_s", "{:.1f}"),
-    ]
-    head = f"{'':<40} | {'CineBooker':>12} | {'ceiling':>12}"
-    if rounds:
-        print(f"(ceiling: the median of {len(rounds)} rounds by updates/s: {rounds})", file=out)
-    print(head, file=out)
-    print("-" * len(head), file=out)
-    for label, key, fmt in rows:
-        right = fmt.format(ceiling[key]) if ceiling else "-"
-        print(f"{label:<40} | {fmt.format(ours[key]):>12} | {right:>12}", file=out)
-    for proc in ("bot", "playground", "driver", "postgres", "redis", "rest of the machine"):
-        left = ours["cpu_s"].get(proc, 0.0)
-        right = f"{ceiling['cpu_s'].get(proc, 0.0):.1f}" if ceiling else "-"
-        print(f"{'CPU s: ' + proc:<40} | {left:>12.1f} | {right:>12}", file=out)
-    print(f"\nCineBooker's Bot API calls: {per_method}", file=out)
-    for side, figures in (("CineBooker", ours), ("ceiling", ceiling)):
-        if figures and figures["failures"]:
-            print(f"{side}'s refused Bot API calls: {figures['failures']}", file=out)
-    print(f"Customers: {dict(outcomes)}; '⭐2' refused while the map showed 2+ free seats: {refused}", file=out)
-    print(
-        f"Seats sold {sold['seats_sold']} of {sold['hall_seats']} (expected {sold['expected']}); "
-        f"sold twice {sold['seats_sold_twice']} "
-        f"(database {sold['db_twice']}, told to two customers {sold['told_twice']}); "
-        f"told but not in the database {sold['told_missing']}; bookings by status {sold['statuses']}\n",
-        file=out,
-    )
-    if profile:
-        print("Where the bot's CPU went (py-spy samples of `cinebooker serve`):", file=out)
-        for bucket, share in profile.items():
-            print(f"  {share:5.1f}%  {bucket}", file=out)
-        print(file=out)
-
-
-def outcome_counts(customers: list[Customer]) -> Counter[str]:
-    return Counter(c.result if not c.result.startswith("error") else "error" for c in customers)
 
 
 # --- main ----------------------------------------------------------------------------
