@@ -91,6 +91,7 @@ class Invoice:
     timezone: str = "UTC"  # the cinema's zone, for showing times
     cancels: str | None = None  # the original's number, on a cancellation invoice
     language: str = "en"  # the buyer's language when it was issued
+    promo_code: str | None = None  # the code whose discount the lines carry, if one did
 
     @property
     def number(self) -> str:
@@ -142,6 +143,7 @@ def cancellation_of(original: Invoice, seq: int, series: str, issued_at: datetim
         timezone=original.timezone,
         cancels=original.number,
         language=original.language,
+        promo_code=original.promo_code,
     )
 
 

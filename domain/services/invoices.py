@@ -83,6 +83,7 @@ class InvoiceService:
             lines=lines,
             timezone=self.d.policy.timezone,
             language=customer.language if customer else "en",
+            promo_code=booking.promo_code,
         )
         return await uow.invoices.add(invoice, booking.customer_id)
 

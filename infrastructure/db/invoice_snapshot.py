@@ -24,6 +24,7 @@ def snapshot_of(invoice: Invoice) -> dict[str, Any]:
         "vat_basis_points": invoice.vat_basis_points,
         "timezone": invoice.timezone,
         "language": invoice.language,
+        "promo_code": invoice.promo_code,
         "lines": [
             {
                 "movie": line.movie,
@@ -68,4 +69,5 @@ def invoice_from_row(row: InvoiceRow) -> Invoice:
         timezone=data.get("timezone", "UTC"),
         cancels=row.cancels,
         language=data.get("language", "en"),
+        promo_code=data.get("promo_code"),  # absent from snapshots taken before it was kept
     )

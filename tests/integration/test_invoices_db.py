@@ -11,6 +11,7 @@ from domain.customer import Customer
 from domain.invoices import InvoiceKind, Party
 from domain.jobs import Jobs
 from domain.money import Money
+from domain.promo import PromoCode, PromoKind
 from domain.services.bookings import BookingService
 from domain.services.checkout import CheckoutService
 from domain.services.deps import Deps
@@ -48,10 +49,14 @@ async def _world(uow_factory: SqlUnitOfWorkFactory, queue: RecordingQueue | None
     return cinema, clock, deps
 
 
-async def _paid(deps: Deps, cinema, seats: list[str], customer_id: int, name: str = "Анна") -> int:
+async def _paid(
+    deps: Deps, cinema, seats: list[str], customer_id: int, name: str = "Анна", promo_code: str | None = None
+) -> int:
     owner = f"c{customer_id}"
     await SeatService(deps).hold(cinema.show.id, seats, owner)
-    booking = await CheckoutService(deps).checkout(cinema.show.id, owner, Customer(customer_id, name, "ru"))
+    booking = await CheckoutService(deps).checkout(
+        cinema.show.id, owner, Customer(customer_id, name, "ru"), promo_code=promo_code
+    )
     result = await BookingService(deps).confirm_payment(
         booking.id, "stripe", f"pi_{booking.id}", booking.total.amount, booking.currency
     )
@@ -113,6 +118,27 @@ async def test_invoice_snapshot_tickets_and_cancellation(uow_factory):
     assert cancellation.vat == -invoice.vat
     assert (await service.cancel(booking_id)).number == cancellation.number  # idempotent
     assert await service.tickets(booking_id) == tickets  # tickets are not re-issued
+
+
+async def test_the_promo_code_is_kept_in_the_snapshot_and_on_its_cancellation(uow_factory):
+    cinema, _, deps = await _world(uow_factory)
+    async with uow_factory() as uow:
+        await uow.promos.add(PromoCode(None, "KINO10", PromoKind.PERCENT, 1000))
+        await uow.commit()
+    with_code = await _paid(deps, cinema, ["G-1"], 31, promo_code="kino10")
+    without = await _paid(deps, cinema, ["G-2"], 32)
+    service = InvoiceService(deps, POLICY)
+    issued = await service.issue(with_code)
+    assert issued.promo_code == "KINO10" and issued.discount == Money(120, "EUR")
+    async with uow_factory() as uow:  # read back from the stored JSON, not the object just built
+        stored, _ = await uow.invoices.load(issued.id)
+    assert stored.promo_code == "KINO10"
+    assert (await service.issue(without)).promo_code is None
+
+    bookings = BookingService(deps)
+    await bookings.cancel(with_code, 31)
+    await bookings.mark_refunded(with_code, "re_31")
+    assert (await service.cancel(with_code)).promo_code == "KINO10"
 
 
 async def test_never_paid_bookings_get_no_invoice(uow_factory):
