@@ -178,6 +178,13 @@ class PlaygroundClient(SessionOwner):
                 return message
         return None
 
+    async def command_menu(self, chat_id: int, *, user_id: int | None = None,
+                           bot: BotRef = None) -> dict[str, Any]:
+        """The bot's command menu as the user sees it in the chat:
+        {"commands": [...], "scope": {...} or None, "language_code": ...}."""
+        return await self._request("GET", f"/control/chats/{chat_id}/commands", params={
+            "user_id": user_id, **self._bot_query(bot)})
+
     async def wait_chat(self, chat_id: int, *, after_seq: int = 0, timeout: float = 10.0,
                         bot: BotRef = None) -> dict[str, Any]:
         return await self._request("GET", f"/control/chats/{chat_id}/wait", params={

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from aiohttp import WSCloseCode, web
 
 from playground.telegram import actions
+from playground.telegram.commands import menu_for
 from playground.telegram.control_http import (
     Handler,
     control_guard,
@@ -58,6 +59,7 @@ class ControlApi:
             ("POST", "/control/chats/{chat_id}/members", self.add_members),
             ("GET", "/control/chats/{chat_id}/messages", self.transcript),
             ("GET", "/control/chats/{chat_id}/wait", self.wait_chat),
+            ("GET", "/control/chats/{chat_id}/commands", self.command_menu),
             ("POST", "/control/messages", self.send_message),
             ("POST", "/control/callbacks", self.click),
             ("GET", "/control/callbacks/{callback_id}", self.get_callback),
@@ -269,6 +271,23 @@ class ControlApi:
         timeout = float_param(request.query.get("timeout"), "timeout", 10.0)
         found = await self.server.events.wait(after, timeout, self._chat_filter(chat_id, bot))
         return json_response(self._events_body(found))
+
+    async def command_menu(self, request: web.Request) -> web.Response:
+        """The bot's command menu as a user sees it in the chat: the first list the bot
+        set, in Telegram's order of scopes, the user's language before none."""
+        server = self.server
+        chat_id = int_param(request.match_info["chat_id"], "chat_id") or 0
+        group = server.groups.get(chat_id)
+        bot = self._bot(request.query.get("token"), request.query.get("bot") or request.query.get("bot_id"))
+        user = server.user(int_param(request.query.get("user_id"), "user_id", required=group is not None)
+                           or chat_id)
+        if group is not None and bot.id not in group.bot_ids:
+            raise ControlError(404, f"bot {bot.id} is not in chat {chat_id}")
+        if group is None and user.id != chat_id:
+            raise ControlError(400, "in a private chat the user is the chat")
+        scope, language, commands = menu_for(bot, chat_id, user.id, user.language_code, group)
+        return json_response({"chat_id": chat_id, "bot_id": bot.id, "user_id": user.id, "commands": commands,
+                              "scope": scope.to_json() if scope else None, "language_code": language})
 
     def _events_body(self, found: list[Event]) -> dict[str, Any]:
         return {"events": [e.to_json() for e in found],

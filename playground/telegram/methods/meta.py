@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from playground.telegram import errors as e
+from playground.telegram.commands import CommandsKey, check_scope_chat, parse_language, parse_scope
 from playground.telegram.errors import bad_request
 from playground.telegram.methods.base import Call, Handler
 from playground.telegram.models import GroupChat
@@ -30,16 +30,26 @@ async def log_out(call: Call) -> bool:
     return True
 
 
-def _commands_key(call: Call) -> tuple[str, str]:
-    scope = call.params.get_json("scope") or {"type": "default"}
-    if not isinstance(scope, dict):
-        raise bad_request("can't parse BotCommandScope JSON object")
-    return json.dumps(scope, sort_keys=True), call.params.get_str("language_code") or ""
+def _commands_key(call: Call) -> CommandsKey:
+    scope = parse_scope(call.params.get_json("scope"))
+    language = parse_language(call.params.get_str("language_code"))
+    check_scope_chat(scope, call.bot, call.server.groups, call.server.users)
+    return scope.key(), language
+
+
+def _menu_changed(call: Call) -> None:
+    # Open clients redraw the bot's menu, as Telegram's apps do after a change.
+    call.server.events.add("bot.commands", bot_id=call.bot.id)
 
 
 async def set_my_commands(call: Call) -> bool:
+    key = _commands_key(call)
     commands = check_commands(call.params.get_json("commands"), call.limits)
-    call.bot.commands[_commands_key(call)] = commands
+    if commands:
+        call.bot.commands[key] = commands
+    else:  # an empty list is no list: the next scope in line shows instead
+        call.bot.commands.pop(key, None)
+    _menu_changed(call)
     return True
 
 
@@ -49,6 +59,7 @@ async def get_my_commands(call: Call) -> list[dict[str, str]]:
 
 async def delete_my_commands(call: Call) -> bool:
     call.bot.commands.pop(_commands_key(call), None)
+    _menu_changed(call)
     return True
 
 
