@@ -1,5 +1,6 @@
 """The hall picture's colours and palette, and the pieces drawn once per size and
-pasted: seats, seat numbers, the wheelchair pictogram, the screen.
+pasted: seats, seat numbers, the wheelchair pictogram, the screen; and text the
+fonts can draw.
 
 ImageDraw does not anti-alias, so shapes are drawn 4x larger and scaled down, which
 is too slow to do per seat. The palette holds every colour of the scheme and the
@@ -8,12 +9,13 @@ blends between them, so pictures are saved as palette PNGs.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from domain.hall import SeatKind
-from domain.seatmap import SeatState
+from domain.hall import Hall, Seat, SeatKind
+from domain.seatmap import SeatMap, SeatState
 
 SUPERSAMPLE = 4
 
@@ -39,6 +41,38 @@ BY_STATE: dict[SeatState, RGB] = {
     SeatState.SOLD: (64, 68, 80),
     SeatState.BLOCKED: (64, 68, 80),  # drawn as an outline with a cross
 }
+
+
+WHEELCHAIR_MARK = "wheelchair"  # the pictogram instead of a seat number
+
+# What Pillow's built-in scalable font (a subset of Aileron) can draw; anything
+# else would come out as boxes. Pass font_path for text beyond it.
+_DEFAULT_FONT_CHARS = frozenset(
+    "".join(chr(c) for c in range(0x20, 0x7F)) + "©«°±´·»‘’“”…‹›⁄™"
+)
+_FOLD = {"ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o",
+         "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "–": "-", "—": "-", "•": "·"}
+
+
+# --- a seat's look -----------------------------------------------------------------
+
+
+def seat_state(seat_map: SeatMap, seat: Seat) -> SeatState:
+    if seat.blocked:
+        return SeatState.BLOCKED
+    # A seat missing from the map is never shown as sellable.
+    return seat_map.state(seat.code) or SeatState.BLOCKED
+
+
+def seat_fill(seat: Seat, state: SeatState) -> RGB:
+    return FREE_BY_KIND[seat.kind] if state is SeatState.FREE else BY_STATE[state]
+
+
+def couch_side(hall: Hall, seat: Seat) -> str:
+    """Which side of its cell a couch half joins its partner at: "right", "left", ""."""
+    if seat.couch_partner is None:
+        return ""
+    return "right" if hall.seats[seat.couch_partner].column > seat.column else "left"
 
 
 # --- the palette -----------------------------------------------------------------
@@ -128,6 +162,20 @@ def seat_sprite(u: int, colour: RGB, couch_side: str, outline: bool) -> Image.Im
     return big.reduce(k)
 
 
+@lru_cache(maxsize=4096)
+def seat_in_palette(
+    u: int, colour: RGB, side: str, outline: bool, mark: str, number_size: int, path: str | None
+) -> Image.Image:
+    """A cell with its seat and its number (or pictogram), in the palette."""
+    cell = seat_sprite(u, colour, side, outline).copy()
+    if mark == WHEELCHAIR_MARK:
+        cell.paste(INK, (0, 0), wheelchair_mask(u))
+    elif mark:
+        mask, (dx, dy) = label_mask(mark, number_size, path)
+        cell.paste(INK, (u // 2 + dx, round(0.43 * u) + dy), mask)
+    return in_palette(cell)
+
+
 @lru_cache(maxsize=2048)
 def label_mask(text: str, size: int, path: str | None) -> tuple[Image.Image, tuple[int, int]]:
     """Text as an alpha mask and the offset of its box from the anchor point."""
@@ -182,3 +230,32 @@ def load_font(size: int, path: str | None) -> Font:
     if path is None:
         return ImageFont.load_default(size=size)
     return ImageFont.truetype(path, size=size)
+
+
+# --- text ------------------------------------------------------------------------
+
+
+def fit_text(text: str, u: int, share: float, room: float, path: str | None) -> tuple[str, Font]:
+    """The text in the largest font from ``share`` of a pitch down to 70 % of it
+    that fits ``room``; shortened with an ellipsis if even the smallest is too wide."""
+    for step in (1.0, 0.85, 0.7):
+        font = load_font(max(7, round(share * step * u)), path)
+        if font.getlength(text) <= room:
+            return text, font
+    while text and font.getlength(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…", font
+
+
+def fold(text: str) -> str:
+    """Text the built-in font can draw: accents dropped ("Köln" -> "Koln"), other
+    characters without an ASCII form left out."""
+    out: list[str] = []
+    for char in text:
+        if char in _DEFAULT_FONT_CHARS:
+            out.append(char)
+        elif char in _FOLD:
+            out.append(_FOLD[char])
+        else:
+            out.extend(c for c in unicodedata.normalize("NFKD", char) if c in _DEFAULT_FONT_CHARS)
+    return " ".join("".join(out).split())

@@ -14,7 +14,8 @@ from domain.hall import Hall, RowSpec, SeatKind
 from domain.seatmap import SeatMap, SeatState, build_seat_map
 from infrastructure.catalog import load_catalog
 from infrastructure.render import picture_key, render_hall_png
-from infrastructure.render.hall_picture import FRAME, MAX_SIDE, _fold
+from infrastructure.render.hall_picture import FRAME, MAX_SIDE
+from infrastructure.render.hall_pieces import fold
 
 CATALOG = Path(__file__).resolve().parents[2] / "examples" / "cinema.yaml"
 LEGEND = {
@@ -119,7 +120,7 @@ def test_a_changed_seat_changes_the_key_and_the_picture(big: SeatMap) -> None:
 
 
 def test_each_state_has_its_colour() -> None:
-    from infrastructure.render.hall_picture import BY_STATE, FREE_BY_KIND
+    from infrastructure.render.hall_pieces import BY_STATE, FREE_BY_KIND
 
     hall = Hall(None, "t", "T", (RowSpec("A", "sssss_v"),), frozenset({"A-5"}))
     seat_map = build_seat_map(hall, {"A-1": 1, "A-2": 2}, {"A-3": "x"}, owner="me", customer_id=1)
@@ -147,9 +148,9 @@ def test_extreme_halls_stay_within_telegram_size(rows: list[tuple[str, str]]) ->
 
 
 def test_text_is_folded_for_the_built_in_font() -> None:
-    assert _fold("Ihre Plätze") == "Ihre Platze"
-    assert _fold("Straße – Köln") == "Strasse - Koln"
-    assert _fold("怪獣 Harbor") == "Harbor"
+    assert fold("Ihre Plätze") == "Ihre Platze"
+    assert fold("Straße – Köln") == "Strasse - Koln"
+    assert fold("怪獣 Harbor") == "Harbor"
 
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -163,7 +164,7 @@ def test_a_font_file_draws_text_beyond_ascii(big: SeatMap) -> None:
 
 
 def test_kept_backgrounds_and_seats_follow_the_texts_and_the_hall(big: SeatMap) -> None:
-    from infrastructure.render import hall_picture
+    from infrastructure.render import hall_picture, hall_pieces
 
     view = plan_views(big.hall)[0]
     german = render_hall_png(big, framed=view, screen_label="LEINWAND", legend=LEGEND)
@@ -173,6 +174,6 @@ def test_kept_backgrounds_and_seats_follow_the_texts_and_the_hall(big: SeatMap) 
     assert len({german, english, other_hall}) == 3
     # What was kept from earlier pictures gives the same bytes as drawing afresh.
     hall_picture._BACKGROUNDS.clear()
-    hall_picture._seat_in_palette.cache_clear()
+    hall_pieces.seat_in_palette.cache_clear()
     assert render_hall_png(big, framed=view, screen_label="SCREEN", legend={SeatState.FREE: "free"}) == english
     assert render_hall_png(big, framed=view, screen_label="LEINWAND", legend=LEGEND) == german
