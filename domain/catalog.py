@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
+from domain.genres import Texts, genre_names
 from domain.hall import SeatKind
 from domain.money import Money
 
@@ -14,15 +15,35 @@ from domain.money import Money
 class Movie:
     id: int | None
     ref: str
-    title: str
+    title: str  # the default, shown where no title of the reader's language is given
     runtime_min: int
     age_rating: str = ""
     original_title: str = ""
-    genres: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()  # codes of domain.genres, or as the catalog wrote them
     synopsis: str = ""
     poster: str = ""
     languages: tuple[str, ...] = ()
     subtitles: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)  # language code -> title
+    synopses: dict[str, str] = field(default_factory=dict)  # language code -> synopsis
+
+    def title_in(self, locale: str) -> str:
+        """The title a reader of ``locale`` ("ru", "pt-br") sees."""
+        return in_language(self.titles, locale, self.title)
+
+    def synopsis_in(self, locale: str) -> str:
+        return in_language(self.synopses, locale, self.synopsis)
+
+    def genres_in(self, t: Texts) -> tuple[str, ...]:
+        """The genres in the language of ``t`` (the reader's texts)."""
+        return genre_names(self.genres, t)
+
+
+def in_language(texts: dict[str, str], locale: str, default: str) -> str:
+    """The one fallback rule of catalog texts: the text of the locale's language
+    ("pt-br" reads "pt"), else the default the catalog wrote."""
+    language = locale.lower().replace("_", "-").split("-")[0]
+    return texts.get(language) or default
 
 
 @dataclass(slots=True)

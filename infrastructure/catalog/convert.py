@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from domain.catalog import Movie, PriceRule, TicketType
+from domain.genres import canonical_genres
 from domain.hall import Hall, LayoutError, RowSpec, SeatKind, parse_layout
 from domain.money import Money, decimal_text
 from domain.promo import PromoKind
@@ -39,8 +40,8 @@ def to_data(doc: CatalogFile, *, today: date | None = None) -> CatalogData:
 
     movies = [
         Movie(
-            None, m.ref, m.title, m.runtime_min, m.age_rating, m.original_title, tuple(m.genres),
-            m.synopsis, m.poster, tuple(m.languages), tuple(m.subtitles),
+            None, m.ref, m.title, m.runtime_min, m.age_rating, m.original_title, canonical_genres(m.genres),
+            m.synopsis, m.poster, tuple(m.languages), tuple(m.subtitles), dict(m.titles), dict(m.synopses),
         )
         for m in doc.movies
     ]
@@ -267,7 +268,7 @@ def to_document(data: CatalogData, zone: ZoneInfo) -> dict[str, Any]:
 def _compact(item: dict[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
     """Leave out empty and default values, so an export reads like a hand-written file."""
     kept = set(keep)
-    return {k: v for k, v in item.items() if k in kept or v not in ("", [], None, 0, False)}
+    return {k: v for k, v in item.items() if k in kept or v not in ("", [], {}, None, 0, False)}
 
 
 def _movie_doc(m: Movie) -> dict[str, Any]:
@@ -277,11 +278,14 @@ def _movie_doc(m: Movie) -> dict[str, Any]:
         "original_title": m.original_title,
         "runtime_min": m.runtime_min,
         "age_rating": m.age_rating,
-        "genres": list(m.genres),
+        # As an import would store them (genres stored before the vocabulary too).
+        "genres": list(canonical_genres(m.genres)),
         "languages": list(m.languages),
         "subtitles": list(m.subtitles),
         "synopsis": m.synopsis,
         "poster": m.poster,
+        "titles": dict(sorted(m.titles.items())),
+        "synopses": dict(sorted(m.synopses.items())),
     }, keep=("ref", "title", "runtime_min"))
 
 

@@ -1,6 +1,6 @@
 """The catalog file's field types (pydantic v2): refs, amounts in the file's own
 currency, times, days and moments (within the years a programme lives in), zones,
-currencies and codes. The sections built from them are in schema.py."""
+currencies, codes and language codes. The sections built from them are in schema.py."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.localedata import exists as babel_knows
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from domain.hall import SEAT_CODE, SeatKind
@@ -21,6 +22,7 @@ PROMO_CODE = re.compile(r"[A-Z0-9_-]{1,32}")
 ROW = re.compile(r"(\S+)\s+(\S+)")
 CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LANGUAGE = re.compile(r"[a-z]{2,3}")
 
 
 def _ref_checker(max_length: int) -> AfterValidator:
@@ -197,6 +199,20 @@ def _promo_code(value: str) -> str:
     return code
 
 
+def _language(value: str) -> str:
+    # Any language CLDR knows, not only the bot's: a title in a language the bot
+    # learns later is kept meanwhile, and a typo ("ua", "rus") is refused.
+    if not LANGUAGE.fullmatch(value) or not babel_knows(value):
+        raise ValueError(f"unknown language {value!r}: use a language code like en, ru or de")
+    return value
+
+
+def _per_language(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError("expected one text per language code, like {en: ..., ru: ...}")
+    return value
+
+
 Clock = Annotated[time, BeforeValidator(_clock)]
 Day = Annotated[date, BeforeValidator(_day)]
 StartDay = Annotated[date | Literal["today"], BeforeValidator(_start_day)]
@@ -205,6 +221,10 @@ MomentOrDay = Annotated[datetime | date, BeforeValidator(_moment_or_day)]
 RowText = Annotated[str, AfterValidator(_row)]
 SeatCode = Annotated[str, AfterValidator(_seat_code)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+Language = Annotated[str, AfterValidator(_language)]
+Titles = Annotated[dict[Language, Name], BeforeValidator(_per_language)]
+Synopsis = Annotated[str, Field(min_length=1, max_length=4000)]  # a chat message holds 4096
+Synopses = Annotated[dict[Language, Synopsis], BeforeValidator(_per_language)]
 Short = Annotated[str, Field(max_length=16)]
 PriceTable = dict[SeatKind, Money]
 Minutes = Annotated[int, Field(ge=0, le=1440)]

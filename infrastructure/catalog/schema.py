@@ -31,6 +31,8 @@ from infrastructure.catalog.fields import (
     Short,
     ShowtimeRef,
     StartDay,
+    Synopses,
+    Titles,
     _currency,
     _promo_code,
     _ticket_code,
@@ -67,6 +69,9 @@ class MovieModel(_Model):
     subtitles: list[str] = Field(default_factory=list)
     synopsis: str = ""
     poster: str = ""
+    # Per language, beside title and synopsis (the default where a language has none).
+    titles: Titles = Field(default_factory=dict)
+    synopses: Synopses = Field(default_factory=dict)
 
 
 class HallModel(_Model):

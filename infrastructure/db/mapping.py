@@ -36,6 +36,8 @@ def movie(row: MovieRow) -> Movie:
         poster=row.poster,
         languages=tuple(row.languages),
         subtitles=tuple(row.subtitles),
+        titles=dict(row.titles),
+        synopses=dict(row.synopses),
     )
 
 
@@ -43,6 +45,7 @@ def fill_movie(row: MovieRow, m: Movie) -> MovieRow:
     for name in MOVIE_FIELDS:
         setattr(row, name, getattr(m, name))
     row.genres, row.languages, row.subtitles = list(m.genres), list(m.languages), list(m.subtitles)
+    row.titles, row.synopses = dict(m.titles), dict(m.synopses)
     return row
 
 

@@ -48,6 +48,9 @@ class MovieRow(Base):
     poster: Mapped[str] = mapped_column(String(500), default="")
     languages: Mapped[list[Any]] = mapped_column(default=list)
     subtitles: Mapped[list[Any]] = mapped_column(default=list)
+    # language code -> text; the server default fills the rows from before migration 0005
+    titles: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
+    synopses: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
 
 
 class HallRow(Base):

@@ -8,11 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from bot.migrations import downgrade, upgrade
-from infrastructure.db.engine import create_engine
+from infrastructure.db.engine import create_engine, session_factory
 from infrastructure.db.models import Base
+from infrastructure.db.uow import SqlUnitOfWorkFactory
 from tests.conftest import pg_url, recreate_pg_database
 from tests.services import require_or_skip
 
@@ -62,3 +63,24 @@ async def test_upgrade_downgrade_upgrade(fresh_url):
     _run(upgrade, fresh_url)
     tables, diff, _ = await _schema(fresh_url)
     assert tables == TABLES and diff == []
+
+
+async def test_movies_stored_before_texts_per_language_get_none_and_keep_the_rest(fresh_url):
+    _run(upgrade, fresh_url, "0004")
+    engine = create_engine(fresh_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(
+                "INSERT INTO movies (ref, title, original_title, runtime_min, age_rating, genres, synopsis,"
+                " poster, languages, subtitles) VALUES ('old', 'Alt', '', 90, '', '[\"Familie\"]', 'S', '', '[]', '[]')"
+            ))
+        _run(upgrade, fresh_url)
+        async with SqlUnitOfWorkFactory(session_factory(engine))() as uow:
+            movie = await uow.movies.get_by_ref("old")
+        assert (movie.titles, movie.synopses, movie.genres) == ({}, {}, ("Familie",))
+        assert movie.title_in("ru") == "Alt"
+        _run(downgrade, fresh_url, "0004")
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT title FROM movies"))).scalar_one() == "Alt"
+    finally:
+        await engine.dispose()
