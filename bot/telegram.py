@@ -41,6 +41,7 @@ from handlers.commands import commands_router, fallback_router
 from handlers.errors import errors_router
 from handlers.hold_expiry import HoldExpiryNotifier
 from handlers.language import LanguageStore
+from handlers.refresh import dialog_refresher
 from handlers.payment_notices import PaymentNotifier
 from handlers.middlewares import InFlightMiddleware, OutageMiddleware, TextsMiddleware, ThrottleMiddleware
 from infrastructure.holds.watch import MemoryHoldWatch, RedisHoldWatch
@@ -286,7 +287,7 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     notifier = HoldExpiryNotifier(bot, services, watcher, bg, translator, languages)
     payment_notices = PaymentNotifier(bot, translator, languages, bg)
     dp["payment_notices"] = payment_notices  # /start paid_<id> tells what the provider says
-    expiry = BookingExpirySweeper(bot, services, translator, languages)
+    expiry = BookingExpirySweeper(bot, services, translator, languages, refresh=dialog_refresher(bot, bg))
     return TelegramRuntime(bot, dp, bg, notifier, translator, in_flight, payment_notices, expiry)
 
 

@@ -1,4 +1,5 @@
-"""Showing money, dates and times to a customer, in their language."""
+"""Showing money, dates and times to a customer, in their language (the formats
+themselves live in domain/formats.py, shared with the worker and the PDF)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,27 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.context import Texts
-from domain.money import Money, decimal_text
-
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "RUB": "₽"}
-
-
-def money(value: Money) -> str:
-    """With the currency's own decimals: "6.00 €", "1500 JPY", "1.500 KWD"."""
-    sign = "−" if value.amount < 0 else ""
-    symbol = SYMBOLS.get(value.currency, value.currency)
-    return f"{sign}{decimal_text(abs(value.amount), value.currency)} {symbol}"
+from domain.formats import day_text, money_text, time_text, time_with_zone
+from domain.money import Money
 
 
-def day_label(day: date, t: Texts) -> str:
-    return t("date-short", weekday=t(f"weekday-{day.weekday()}"), day=day.day, month=t(f"month-{day.month}"))
+def money(value: Money, t: Texts) -> str:
+    """"€6.00" for an English reader, "6,00 €" for a Russian one."""
+    return money_text(value, t.locale)
+
+
+def day_label(day: date | datetime, t: Texts, zone: ZoneInfo | None = None) -> str:
+    return day_text(day, t.locale, zone)
 
 
 def clock(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M")
+    return time_text(moment, zone)
 
 
 def deadline(moment: datetime, zone: ZoneInfo) -> str:
     """A time to pay by, with its zone ("16:45 CET"): the one deadline the customer
     is shown, wherever they read it from."""
-    return moment.astimezone(zone).strftime("%H:%M %Z")
+    return time_with_zone(moment, zone)
 
 
 def clip(text: str, limit: int) -> str:

@@ -52,7 +52,7 @@ async def start_payment(callback: CallbackQuery, manager: DialogManager, provide
     except ProviderRefused as exc:
         minimum = exc.params.get("minimum")
         small = exc.reason == Refusal.AMOUNT_TOO_SMALL and minimum is not None
-        say(manager, t("pay-too-small", minimum=money(minimum)) if small else t("pay-refused"), alert=True)
+        say(manager, t("pay-too-small", minimum=money(minimum, t)) if small else t("pay-refused"), alert=True)
         return None
     manager.dialog_data["pay_url"] = payment.url
     return payment.url

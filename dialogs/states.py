@@ -10,7 +10,6 @@ class Menu(StatesGroup):
 class Booking(StatesGroup):
     movies = State()
     movie = State()
-    days = State()
     showtimes = State()
     seats = State()
     tickets = State()

@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 
 from domain.money import Money, exponent
 
 DAY = "EEE d MMM"  # the one day style, in each locale's words and order
+SHORT_DAY = "EEE d"  # a day among the next few, on a narrow button
 DAY_WITH_YEAR = "d MMM y"  # documents (an invoice's date) need the year
 FALLBACK = "en"
 
@@ -40,12 +41,23 @@ def money_text(value: Money, locale: str) -> str:
     return format_currency(amount, value.currency, locale=_locale(locale))
 
 
+def percent_text(basis_points: int, locale: str) -> str:
+    """A rate in basis points with only the decimals it has: 2000 -> "20%" / "20 %",
+    1925 -> "19.25%" / "19,25 %" (a VAT rate on an invoice)."""
+    return format_percent(Decimal(basis_points).scaleb(-4), locale=_locale(locale), decimal_quantization=False)
+
+
 def day_text(day: date | datetime, locale: str, zone: ZoneInfo | None = None) -> str:
     """A day as every screen shows it: "Thu 3 Dec" / "чт 3 дек."; a moment is read in
     ``zone`` (the cinema's) first."""
     if isinstance(day, datetime):
         day = day.astimezone(zone).date() if zone else day.date()
     return format_date(day, DAY, locale=_locale(locale))
+
+
+def short_day_text(day: date, locale: str) -> str:
+    """A day of the coming week on a narrow button: "Fri 5" / "пт 5"."""
+    return format_date(day, SHORT_DAY, locale=_locale(locale))
 
 
 def document_day(day: date | datetime, locale: str, zone: ZoneInfo | None = None) -> str:

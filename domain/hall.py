@@ -41,6 +41,13 @@ ROW_LABEL = re.compile(r"^[A-Z0-9]{1,3}$")
 SEAT_CODE = re.compile(r"^([A-Z0-9]{1,3})-([1-9][0-9]{0,2})$")
 
 
+def seat_name(code: str) -> str:
+    """How a seat is written for people, on buttons and in texts alike: "K11" for
+    "K-11"; the dash stays where the row label ends in a digit ("10-5", not "105")."""
+    row, _, number = code.partition("-")
+    return code if not row or row[-1].isdigit() else f"{row}{number}"
+
+
 class LayoutError(ValueError):
     """A layout that cannot be a hall; the message names the row and the place."""
 

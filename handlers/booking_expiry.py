@@ -12,6 +12,7 @@ from aiogram import Bot
 
 from domain.services.bookings import BookingService
 from domain.services.payments import PaymentService
+from handlers.refresh import Refresh
 from infrastructure.i18n.fluent import Translator
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,16 @@ class BookingExpirySweeper:
     scheduled job; conditional updates make each booking expire exactly once."""
 
     def __init__(
-        self, bot: Bot, services: ExpiryServices, translator: Translator, languages: Languages, every: float = 30.0
+        self,
+        bot: Bot,
+        services: ExpiryServices,
+        translator: Translator,
+        languages: Languages,
+        every: float = 30.0,
+        refresh: Refresh | None = None,  # the bot's: the open card shows "expired"
     ) -> None:
         self.bot, self.services, self.translator, self.languages, self.every = bot, services, translator, languages, every
+        self.refresh = refresh
 
     async def run(self) -> None:
         while True:
@@ -59,4 +67,6 @@ class BookingExpirySweeper:
                 await self.bot.send_message(chat, self.translator.get(locale, "booking-expired", number=booking_id))
             except Exception:  # noqa: BLE001 - a blocked bot must not stop the others
                 log.warning("could not tell customer %s about booking %s", chat, booking_id)
+            if self.refresh is not None:
+                await self.refresh(chat)
         return expired

@@ -11,6 +11,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from domain.invoices import InvoiceDelivery
 from domain.jobs import Jobs
 from domain.services.invoice_delivery import InvoiceDeliveryService
 from domain.services.invoices import InvoiceService
@@ -47,7 +48,14 @@ class JobHandlers:
     async def issue_invoice(self, booking_id: int) -> None:
         invoice = await self.invoices.issue(booking_id)
         if invoice is not None and invoice.id is not None:
-            await self._delivered(self.delivery.deliver(invoice.id))
+            await self._delivered(self.delivery.deliver(invoice.id, announce=self._confirm_payment))
+
+    async def _confirm_payment(self, delivery: InvoiceDelivery) -> None:
+        """"Paid" from the same sender as the invoice, just before it: sent from the
+        webhook instead, it could arrive after the PDF."""
+        locale = await self.language_of(delivery.customer_id) or self.translator.default
+        text = self.translator.get(locale, "payment-confirmed", number=delivery.booking_id)
+        await self.bot.send_message(delivery.customer_id, text)
 
     async def cancel_invoice(self, booking_id: int) -> None:
         if await self.invoices.cancel(booking_id) is not None:
@@ -74,7 +82,7 @@ class JobHandlers:
             text = t.get(
                 locale,
                 "reminder-text",
-                movie=view.movie.title,
+                movie=view.movie.title_in(locale),
                 time=starts.strftime("%H:%M"),
                 hall=view.hall_name,
                 seats=", ".join(view.booking.seat_codes),

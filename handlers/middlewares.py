@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 class TextsMiddleware(BaseMiddleware):
-    """``data["t"]``: the texts in the customer's language (chosen, else Telegram's)."""
+    """``data["t"]``: the texts in the customer's language (see LanguageStore)."""
 
     def __init__(self, translator: Translator, languages: LanguageStore) -> None:
         self.translator = translator
@@ -27,8 +27,9 @@ class TextsMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        chosen = await self.languages.get(user.id) if user else None
-        locale = chosen or self.translator.resolve(user.language_code if user else None)
+        telegram = self.translator.resolve(user.language_code if user else None)
+        # A bot or an anonymous sender is nobody's customer: nothing to remember.
+        locale = await self.languages.for_user(user, telegram) if user and not user.is_bot else telegram
         data["t"] = self.translator(locale)
         return await handler(event, data)
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Bot
 from aiogram_dialog.api.protocols import BgManagerFactory
 
-from dialogs.formatting import money
+from domain.formats import money_text
 from domain.services.payments import SettleOutcome, SettleResult
 from handlers.language import LanguageStore
+from handlers.refresh import dialog_refresher
 from infrastructure.i18n.fluent import Translator
 
-log = logging.getLogger(__name__)
+# "Paid" is not here: the worker says it just before the invoice (handlers/jobs.py),
+# so it can never come after the PDF. The card is refreshed here all the same.
 NOTICES = {
-    SettleOutcome.PAID: "payment-confirmed",
-    SettleOutcome.LATE_PAID: "payment-confirmed",
     SettleOutcome.REFUNDED: "payment-refunded",
     SettleOutcome.REFUND_PENDING: "payment-refunded",
     SettleOutcome.MISMATCH_REFUNDED: "payment-mismatch-refunded",
@@ -31,14 +29,16 @@ class PaymentNotifier:
         self.bot, self.translator, self.languages, self.bg = bot, translator, languages, bg
 
     async def __call__(self, result: SettleResult) -> None:
-        key = NOTICES.get(result.outcome)
-        if key is None or result.customer_id is None:
+        if result.customer_id is None:
             return
         chat = result.customer_id  # bookings are made in the customer's private chat
-        locale = await self.languages.of_customer(chat) or self.translator.default
-        amounts = {"paid": money(result.paid) if result.paid else "?", "due": money(result.due) if result.due else "?"}
-        await self.bot.send_message(chat, self.translator.get(locale, key, number=result.booking_id or 0, **amounts))
-        try:
-            await self.bg.bg(self.bot, chat, chat).update({})
-        except Exception:  # noqa: BLE001 - no open dialog to refresh is fine
-            log.debug("no dialog to refresh for customer %s", chat)
+        key = NOTICES.get(result.outcome)
+        if key is not None:
+            locale = await self.languages.of_customer(chat) or self.translator.default
+            amounts = {
+                "paid": money_text(result.paid, locale) if result.paid else "?",
+                "due": money_text(result.due, locale) if result.due else "?",
+            }
+            text = self.translator.get(locale, key, number=result.booking_id or 0, **amounts)
+            await self.bot.send_message(chat, text)
+        await dialog_refresher(self.bot, self.bg)(chat)

@@ -1,4 +1,9 @@
-"""After the seats: a ticket type per seat, a promo code, the summary, checkout."""
+"""After the seats: the summary (with ticket types and a promo code as optional
+steps), booking and paying in one tap, and the booking's card.
+
+The summary is where a customer decides, so it offers the pay buttons itself:
+"Pay by card" books the seats, opens the provider's session and shows its link.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +13,28 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Back, Button, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
-from dialogs.context import owner_token, services, texts, user_id, watch_selection
-from dialogs.formatting import clip, clock, deadline, money
-from dialogs.paying import open_link, pay_flags, pay_row
+from dialogs.booking_card import card_text
+from dialogs.context import Texts, owner_token, services, texts, user_id, watch_selection
+from dialogs.formatting import clip, clock, day_label, deadline, money
 from dialogs.i18n import T
+from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.states import Booking
 from domain.customer import Customer
-from domain.booking import BookingStatus
-from domain.errors import (
-    HoldLost,
-    InvalidSeats,
-    NotFound,
-    PromoRefused,
-    SalesClosed,
-    SeatsUnavailable,
-)
+from domain.errors import HoldLost, InvalidSeats, NotFound, PromoRefused, SalesClosed, SeatsUnavailable
+from domain.hall import seat_name
+from domain.payments import PaymentProvider
+from domain.pricing import Quote
 
 PROMO_MAX_CHARS = 32
+
+
+def ticket_label(code: str, t: Texts) -> str:
+    """A ticket type's name with the catalog's age rule where it has one."""
+    return t(f"ticket-{code}")
 
 
 async def tickets_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -36,7 +42,7 @@ async def tickets_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     types = {tt.code: tt for tt in await services(dialog_manager).catalog.ticket_types()}
     tickets: dict[str, str] = dialog_manager.dialog_data.get("tickets", {})
     items = [
-        (seat, t("ticket-line", seat=seat, type=t(f"ticket-{code}") if code in types else code))
+        (seat, t("ticket-line", seat=seat_name(seat), type=ticket_label(code, t) if code in types else code))
         for seat, code in tickets.items()
     ]
     proof = any(types[c].needs_proof for c in tickets.values() if c in types)
@@ -55,18 +61,46 @@ async def on_ticket(callback: CallbackQuery, _w: Any, manager: DialogManager, se
 
 
 async def on_promo(message: Message, _w: Any, manager: DialogManager) -> None:
+    """A code is checked before it is taken: a wrong one keeps the prompt open with
+    the reason, so the customer can type it again or go on without."""
     t = texts(manager)
+    svc = services(manager)
     code = (message.text or "").strip()
     if not code or len(code) > PROMO_MAX_CHARS or not code.replace("-", "").replace("_", "").isalnum():
         await message.answer(t("promo-malformed", max=PROMO_MAX_CHARS))
         return
-    manager.dialog_data["promo"] = code
+    data = manager.dialog_data
+    try:
+        quote = await svc.checkout.quote(data["showtime_id"], data.get("tickets", {}), message.from_user.id, code)
+    except (InvalidSeats, NotFound):
+        await manager.switch_to(Booking.summary)  # the summary says the seats are gone
+        return
+    if quote.promo_refusal is not None:
+        await message.answer(t(f"promo-refused-{quote.promo_refusal}"))
+        return
+    data["promo"] = code
     await manager.switch_to(Booking.summary)
 
 
 async def on_no_promo(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     manager.dialog_data.pop("promo", None)
     await manager.switch_to(Booking.summary)
+
+
+def _summary_text(quote: Quote, t: Texts) -> tuple[str, str]:
+    """Each seat at its price, then the discount once: the lines add up to the
+    subtotal, and subtotal minus discount is the total shown."""
+    lines = "\n".join(
+        t("summary-line", seat=seat_name(line.seat_code), type=ticket_label(line.ticket_type, t),
+          price=money(line.price, t))
+        for line in quote.lines
+    )
+    discount = ""
+    if quote.discount.amount:
+        group = str(quote.discount_source) == "group"
+        source = t("discount-group") if group else t("discount-promo", code=quote.promo_code or "")
+        discount = t("summary-discount", source=source, amount=money(quote.discount, t))
+    return lines, discount
 
 
 async def summary_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -76,41 +110,44 @@ async def summary_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     customer_id = user_id(dialog_manager)
     selection = await svc.seats.selection(data["showtime_id"], owner_token(customer_id))
     tickets = {seat: code for seat, code in data.get("tickets", {}).items() if seat in selection.seats}
+    lost = {"lost": True, "summary": t("hold-lost"), "can_book": False, "can_pay_card": False, "can_pay_paypal": False}
     if not tickets:
-        return {"lost": True, "summary": t("hold-lost")}
+        return lost
     try:
         quote = await svc.checkout.quote(data["showtime_id"], tickets, customer_id, data.get("promo"))
     except (InvalidSeats, NotFound):
-        return {"lost": True, "summary": t("hold-lost")}
+        return lost
     showtime, movie, hall = await svc.catalog.showtime(data["showtime_id"])
     zone = svc.policy.zone
-    lines = "\n".join(
-        t("summary-line", seat=line.seat_code, type=t(f"ticket-{line.ticket_type}"), price=money(line.total))
-        for line in quote.lines
-    )
-    discount = ""
-    if quote.discount.amount:
-        source = t("discount-group") if str(quote.discount_source) == "group" else t("discount-promo", code=quote.promo_code or "")
-        discount = t("summary-discount", source=source, amount=money(quote.discount))
-    refusal = t(f"promo-refused-{quote.promo_refusal}") if quote.promo_refusal else ""
+    lines, discount = _summary_text(quote, t)
     summary = t(
         "summary",
-        title=clip(movie.title, 60),
+        title=clip(movie.title_in(t.locale), 60),
         time=clock(showtime.starts_at, zone),
-        date=showtime.starts_at.astimezone(zone).strftime("%d.%m."),
+        date=day_label(showtime.starts_at, t, zone),
         hall=hall.name,
         lines=lines,
         discount=discount,
-        total=money(quote.total),
-        vat=money(quote.vat),
+        total=money(quote.total, t),
+        vat=money(quote.vat, t),
         rate=f"{quote.vat_basis_points / 100:g}",
-        until=clock(datetime.now(timezone.utc) + timedelta(milliseconds=selection.remaining_ms), zone),
-        refusal=refusal,
+        until=deadline(datetime.now(timezone.utc) + timedelta(milliseconds=selection.remaining_ms), zone),
+        refusal=t(f"promo-refused-{quote.promo_refusal}") if quote.promo_refusal else "",
     )
-    return {"lost": False, "summary": summary}
+    gateways = svc.payments.gateways if svc.payments is not None else {}
+    return {
+        "lost": False,
+        "summary": summary,
+        "can_pay_card": PaymentProvider.STRIPE in gateways,
+        "can_pay_paypal": PaymentProvider.PAYPAL in gateways,
+        "can_book": not gateways,  # nothing to pay with here: book, pay at the desk
+        "has_promo": bool(data.get("promo")),
+    }
 
 
-async def on_checkout(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+async def _book(callback: CallbackQuery, manager: DialogManager) -> bool:
+    """Turn the held seats into a booking awaiting payment; False (and said why)
+    when it cannot be made."""
     t = texts(manager)
     svc = services(manager)
     data = manager.dialog_data
@@ -123,38 +160,43 @@ async def on_checkout(callback: CallbackQuery, _b: Button, manager: DialogManage
     except PromoRefused as exc:
         say(manager, t(f"promo-refused-{exc.reason}"), alert=True)
         data.pop("promo", None)
-        return
+        return False
     except (HoldLost, SeatsUnavailable):
         say(manager, t("hold-lost"), alert=True)
         await manager.switch_to(Booking.seats)
-        return
+        return False
     except (SalesClosed, NotFound):
         say(manager, t("sales-closed"), alert=True)
-        await manager.switch_to(Booking.showtimes)
-        return
+        await manager.switch_to(Booking.movie)
+        return False
     data["booking_id"] = booking.id
+    data.pop("pay_url", None)
     await watch_selection(manager, data["showtime_id"], 0)
-    await manager.switch_to(Booking.reserved)
+    return True
+
+
+async def on_checkout(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    if await _book(callback, manager):
+        await manager.switch_to(Booking.reserved)
+
+
+def _book_and_pay(provider: PaymentProvider) -> Any:
+    async def on_click(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+        if not await _book(callback, manager):
+            return
+        # Booked: the card is where it can be paid, cancelled or paid another way.
+        linked = await start_payment(callback, manager, provider) is not None
+        await manager.switch_to(Booking.pay if linked else Booking.reserved)
+
+    return on_click
 
 
 async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    t = texts(dialog_manager)
     svc = services(dialog_manager)
     view = await svc.bookings.get_for_customer(dialog_manager.dialog_data["booking_id"], user_id(dialog_manager))
-    booking = view.booking
-    awaiting = booking.status is BookingStatus.AWAITING_PAYMENT
-    key = "reserved" if awaiting else "booking-now"
     return {
-        "reserved": t(
-            key,
-            number=booking.id,
-            title=clip(view.movie.title, 60),
-            seats=", ".join(booking.seat_codes),
-            total=money(booking.total),
-            until=deadline(booking.expires_at, svc.policy.zone),
-            status=t(f"status-{booking.status}"),
-        ),
-        **pay_flags(svc, booking, dialog_manager.dialog_data.get("pay_url", "")),
+        "reserved": card_text(view, texts(dialog_manager), svc.policy.zone),
+        **pay_flags(svc, view.booking, dialog_manager.dialog_data.get("pay_url", "")),
     }
 
 
@@ -166,11 +208,7 @@ tickets_window = Window(
     T("tickets-title"),
     T("tickets-proof", when="proof"),
     Column(Select(Format("{item[1]}"), id="k", item_id_getter=lambda i: i[0], items="tickets", on_click=on_ticket)),
-    Row(
-        Back(T("button-back"), id="kb"),
-        SwitchTo(T("button-promo"), id="kp", state=Booking.promo),
-        SwitchTo(T("button-continue"), id="kn", state=Booking.summary),
-    ),
+    SwitchTo(T("button-done"), id="kn", state=Booking.summary),
     state=Booking.tickets,
     getter=tickets_getter,
 )
@@ -179,7 +217,7 @@ promo_window = Window(
     T("promo-ask"),
     MessageInput(on_promo),
     Row(
-        SwitchTo(T("button-back"), id="pb", state=Booking.tickets),
+        SwitchTo(T("button-back"), id="pb", state=Booking.summary),
         Button(T("button-no-promo"), id="pn", on_click=on_no_promo),
     ),
     state=Booking.promo,
@@ -188,11 +226,18 @@ promo_window = Window(
 summary_window = Window(
     Format("{summary}"),
     Row(
-        SwitchTo(T("button-back"), id="yb", state=Booking.tickets),
+        Button(T("button-pay-card"), id="yc", on_click=_book_and_pay(PaymentProvider.STRIPE), when="can_pay_card"),
+        Button(T("button-pay-paypal"), id="yq", on_click=_book_and_pay(PaymentProvider.PAYPAL), when="can_pay_paypal"),
+    ),
+    Button(T("button-checkout"), id="yk", on_click=on_checkout, when="can_book"),
+    Row(
+        SwitchTo(T("button-tickets"), id="yt", state=Booking.tickets, when=lambda d, *_: not d.get("lost")),
         SwitchTo(T("button-promo"), id="yp", state=Booking.promo, when=lambda d, *_: not d.get("lost")),
     ),
-    Button(T("button-checkout"), id="yc", on_click=on_checkout, when=lambda d, *_: not d.get("lost")),
-    SwitchTo(T("button-seats"), id="ys", state=Booking.seats, when="lost"),
+    Row(
+        SwitchTo(T("button-back"), id="yb", state=Booking.seats, when=lambda d, *_: not d.get("lost")),
+        SwitchTo(T("button-seats"), id="ys", state=Booking.seats, when="lost"),
+    ),
     state=Booking.summary,
     getter=summary_getter,
 )
@@ -206,7 +251,7 @@ reserved_window = Window(
 
 pay_window = Window(
     Format("{reserved}"),
-    T("pay-open", when="can_pay"),  # once paid (or lapsed) the instructions go
+    T("pay-open", when="pay_url"),  # once paid (or lapsed) the instructions go
     open_link("p"),
     SwitchTo(T("button-back"), id="pb", state=Booking.reserved),
     state=Booking.pay,

@@ -2,7 +2,7 @@
 
 from aiogram_dialog import Dialog
 
-from dialogs.booking.browse import days_window, movie_window, movies_window, showtimes_window
+from dialogs.booking.browse import movie_window, movies_window, showtimes_window
 from dialogs.booking.checkout import pay_window, promo_window, reserved_window, summary_window, tickets_window
 from dialogs.booking.seats import seats_window
 
@@ -11,7 +11,6 @@ def booking_dialog() -> Dialog:
     return Dialog(
         movies_window,
         movie_window,
-        days_window,
         showtimes_window,
         seats_window,
         tickets_window,

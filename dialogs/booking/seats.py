@@ -10,17 +10,19 @@ from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.api.entities import MediaAttachment, NewMessage
 from aiogram_dialog.api.internal import RawKeyboard
 from aiogram_dialog.api.protocols import DialogProtocol
-from aiogram_dialog.widgets.kbd import Back, Button, Keyboard, Row, Select
+from aiogram_dialog.widgets.kbd import Button, Keyboard, Row, Select
 from aiogram_dialog.widgets.media import DynamicMedia
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
-from dialogs.context import owner_token, services, texts, user_id, watch_selection
-from dialogs.formatting import clip, clock, day_label
+from dialogs.context import Texts, owner_token, services, texts, user_id, watch_selection
+from dialogs.formatting import clip, clock, day_label, money
 from dialogs.i18n import T
-from dialogs.seatmap.layout import neighbours, plan_views, render_view, seat_item_ok, view_of_seat
+from dialogs.seatmap.layout import best_view, neighbours, plan_views, render_view, seat_item_ok, view_of_seat
 from dialogs.states import Booking
+from domain.catalog import Showtime
 from domain.errors import InvalidSeats, NotFound, SalesClosed, SeatsUnavailable
+from domain.hall import Hall, SeatKind, seat_name
 
 BEST_COUNTS = ("1", "2", "3", "4", "5", "6")
 
@@ -43,7 +45,7 @@ class SeatGrid(Keyboard):
         return rows
 
     async def _process_own_callback(self, callback: CallbackQuery, dialog: DialogProtocol, manager: DialogManager) -> bool:
-        # A spacer or a taken seat was pressed: nothing to do but say so.
+        # A spacer or a blocked place was pressed: nothing to do but say so.
         say(manager, texts(manager)("seat-not-selectable"))
         return True
 
@@ -61,19 +63,27 @@ async def on_seat(callback: CallbackQuery, manager: DialogManager, code: str) ->
     if not seat_item_ok(code) or not isinstance(showtime_id, int):
         say(manager, t("error-forged"))
         return
+    name = seat_name(code)
     try:
         selection = await svc.seats.toggle(showtime_id, code, owner_token(callback.from_user.id))
     except SeatsUnavailable:
-        say(manager, t("seat-taken", seat=code))
+        # Sold long ago or taken a second ago: the customer can do the same about both.
+        say(manager, t("seat-taken", seat=name))
     except InvalidSeats as exc:
         limit = exc.params.get("max")
-        say(manager, t("seat-limit", max=limit) if limit else t("seat-invalid", seat=code))
+        say(manager, t("seat-limit", max=limit) if limit else t("seat-invalid", seat=name))
     except (SalesClosed, NotFound):
         say(manager, t("sales-closed"), alert=True)
-        await manager.switch_to(Booking.showtimes)
+        await manager.switch_to(Booking.movie)
     else:
-        key = "seat-held" if code in selection.seats else "seat-released"
-        say(manager, t(key, seat=code, count=len(selection.seats)))
+        held = code in selection.seats
+        _, _, hall = await svc.catalog.showtime(showtime_id)
+        partner = hall.seats[code].couch_partner if code in hall.seats else None
+        if partner is not None:  # a couch is held and released whole: say both seats
+            pair = " + ".join(seat_name(c) for c in sorted((code, partner), key=lambda c: hall.seats[c].number))
+            say(manager, t("couch-held" if held else "couch-released", seats=pair))
+        else:
+            say(manager, t("seat-held" if held else "seat-released", seat=name, count=len(selection.seats)))
         await watch_selection(manager, showtime_id, selection.remaining_ms)
 
 
@@ -92,11 +102,11 @@ async def on_best(callback: CallbackQuery, _w: Any, manager: DialogManager, coun
         return
     except (SalesClosed, NotFound):
         say(manager, t("sales-closed"), alert=True)
-        await manager.switch_to(Booking.showtimes)
+        await manager.switch_to(Booking.movie)
         return
     _, _, hall = await svc.catalog.showtime(showtime_id)
     manager.dialog_data["view"] = view_of_seat(plan_views(hall), selection.seats[0])
-    say(manager, t("best-held", seats=", ".join(selection.seats)))
+    say(manager, t("best-held", seats=", ".join(seat_name(c) for c in selection.seats)))
     await watch_selection(manager, showtime_id, selection.remaining_ms)
 
 
@@ -127,13 +137,33 @@ async def on_continue(callback: CallbackQuery, _b: Button, manager: DialogManage
     if not selection.seats:
         say(manager, texts(manager)("selection-empty"))
         return
-    # Keep ticket types chosen earlier for seats still held; new seats are adults.
+    # Keep ticket types chosen earlier for seats still held; new seats are adults
+    # (changing them is an optional step on the summary).
     chosen = manager.dialog_data.get("tickets", {})
     manager.dialog_data["tickets"] = {s: chosen.get(s, "adult") for s in selection.seats}
     showtime_id = manager.dialog_data["showtime_id"]
     await svc.seats.extend(showtime_id, owner_token(callback.from_user.id))
     await watch_selection(manager, showtime_id, svc.policy.hold_ms)
-    await manager.switch_to(Booking.tickets)
+    await manager.switch_to(Booking.summary)
+
+
+async def on_back(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """Back to where the showtime was picked: the movie, or a day's showtimes."""
+    picked_on = manager.dialog_data.get("picked_on")
+    await manager.switch_to(Booking.showtimes if picked_on == Booking.showtimes.state else Booking.movie)
+
+
+def legend(hall: Hall, showtime: Showtime, t: Texts) -> str:
+    """The prices of the hall's zones (a choice is made on this screen) and the marks."""
+    kinds = {s.kind for s in hall.seats.values()}
+    zones = []
+    for kind, key in ((SeatKind.STANDARD, "zone-standard"), (SeatKind.VIP, "zone-vip"), (SeatKind.COUCH, "zone-couch")):
+        price = showtime.price_for(kind)
+        if kind in kinds and price is not None:
+            zones.append(t(key, price=money(price, t)))
+    marks = [t("seats-marks")]
+    marks += [t(f"mark-{k}") for k in (SeatKind.WHEELCHAIR, SeatKind.COMPANION) if k in kinds]
+    return " · ".join(zones) + "\n" + " · ".join(marks)
 
 
 async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -147,8 +177,8 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     held, held_ms = showing.held, showing.held_ms  # the selection, read with the map's holds
     views = plan_views(hall)
     if "view" not in dialog_manager.dialog_data:
-        anchor = held[0] if held else None
-        dialog_manager.dialog_data["view"] = view_of_seat(views, anchor) if anchor else len(views) // 2
+        # Open where the customer's seats are, else where the best seats are.
+        dialog_manager.dialog_data["view"] = view_of_seat(views, held[0]) if held else best_view(hall, views)
     index = dialog_manager.dialog_data["view"] % len(views)
     dialog_manager.dialog_data["view"] = index
     view = views[index]
@@ -162,7 +192,7 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         picture = MediaAttachment(type="photo", path=path) if path else None
     header = t(
         "seats-header",
-        title=clip(movie.title, 60),
+        title=clip(movie.title_in(t.locale), 60),
         day=day_label(local.date(), t),
         time=clock(showtime.starts_at, zone),
         hall=hall.name,
@@ -176,7 +206,8 @@ async def seats_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         "can_right": near.right is not None,
         "can_front": near.front is not None,
         "can_back": near.back is not None,
-        "selection": ", ".join(held),
+        "selection": ", ".join(seat_name(c) for c in sorted(held, key=lambda c: (hall.seats[c].row_index, hall.seats[c].number))),
+        "legend": legend(hall, showtime, t),
         "has_selection": bool(held),
         "minutes_left": minutes_left,
         "free": seat_map.free_count(),
@@ -237,7 +268,7 @@ seats_window = SeatsWindow(
     DynamicMedia("picture", when="picture"),
     Format("{header}"),
     Format("{view_label}"),
-    T("seats-legend"),
+    Format("{legend}"),
     T("seats-selection", "selection", "minutes_left", when="has_selection"),
     T("seats-pick", "free", when=lambda data, *_: not data.get("has_selection")),
     SeatGrid(id="s"),
@@ -249,7 +280,7 @@ seats_window = SeatsWindow(
     ),
     Row(Select(T("best-button", "item"), id="b", item_id_getter=lambda i: i, items="best", on_click=on_best)),
     Row(
-        Back(T("button-back"), id="sb"),
+        Button(T("button-back"), id="sb", on_click=on_back),
         Button(T("button-clear"), id="sc", on_click=on_clear, when="has_selection"),
         Button(T("button-continue"), id="sn", on_click=on_continue, when="has_selection"),
     ),

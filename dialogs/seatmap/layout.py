@@ -17,18 +17,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from domain.hall import AISLE, SEAT_CODE, Hall, Seat, SeatKind
+from domain.hall import AISLE, SEAT_CODE, Hall, Seat, SeatKind, seat_name
 from domain.seatmap import SeatMap, SeatState
 
 MAX_ROW_BUTTONS = 8  # Telegram: buttons in one inline keyboard row
+# Characters a keyboard row shows across a 390-pixel phone before labels are cut
+# (measured in the web chat, which lays buttons out as Telegram's mobile apps do).
+ROW_CHARS = 32
 MAX_BUTTONS = 100  # Telegram: buttons in one inline keyboard
 SEAT_BUTTONS = 72  # the grid's share; the window adds up to 28 controls
 SEAT_ITEM_MAX_BYTES = 7  # "ABC-999": a 3-character row label and seat 999
 DASH = "\u2013"  # en dash for ranges: "A–H", "1–7"
 
-# A state where a press can do something: hold a free seat, release your own,
-# or try a seat someone else holds (holds lapse within minutes).
-_PRESSABLE = frozenset({SeatState.FREE, SeatState.YOURS, SeatState.HELD})
+# A seat a press is sent to the service for: hold a free seat, release your own,
+# try one someone holds (holds lapse within minutes); a sold seat too, so that it
+# is explained as a seat someone has just taken is, by the same answer.
+_PRESSABLE = frozenset({SeatState.FREE, SeatState.YOURS, SeatState.HELD, SeatState.SOLD})
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +78,17 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class SeatSymbols:
-    """What a seat button shows. Free seats show their row and number ("F3"), so
-    the row label is visible without a label button a full row has no room for;
-    other kinds add a mark in front. Taken seats show one symbol.
-
-    Templates take ``{row}`` and ``{number}``. Keep texts to a few characters:
-    eight buttons share a phone's width and longer texts are cut off.
+    """What a seat button shows. Every seat shows its name ("F3"), so the row is
+    visible without a label button a full row has no room for; a kind's mark and a
+    taken seat's symbol go in front where the button has room for both, and a
+    taken seat shows only its symbol where it has not. A name is never cut: a
+    phone cuts a label that does not fit, and "💺…" tells nobody which seat.
     """
 
-    free: str = "{row}{number}"
-    vip: str = "💺{row}{number}"
-    wheelchair: str = "♿{row}{number}"
-    companion: str = "🤝{row}{number}"
-    couch: str = "🛋{row}{number}"
+    vip: str = "💺"
+    wheelchair: str = "♿"
+    companion: str = "🤝"
+    couch: str = "🛋"
     yours: str = "✅"
     held: str = "⏳"
     sold: str = "✖"
@@ -94,9 +96,9 @@ class SeatSymbols:
     # Not a space: Telegram refuses buttons whose text is only whitespace.
     spacer: str = "\u2800"
 
-    def free_template(self, kind: SeatKind) -> str:
+    def mark(self, kind: SeatKind) -> str:
         return {
-            SeatKind.STANDARD: self.free,
+            SeatKind.STANDARD: "",
             SeatKind.VIP: self.vip,
             SeatKind.WHEELCHAIR: self.wheelchair,
             SeatKind.COMPANION: self.companion,
@@ -209,10 +211,25 @@ def render_view(seat_map: SeatMap, view: View, symbols: SeatSymbols | None = Non
     """The buttons of a view, keyboard row by keyboard row."""
     symbols = symbols or SeatSymbols()
     hall = seat_map.hall
+    room = label_room(len(view.columns))
     return [
-        [_cell(hall.seats[code], seat_map, symbols) if code else SeatCell(symbols.spacer, None) for code in row]
+        [_cell(hall.seats[code], seat_map, symbols, room) if code else SeatCell(symbols.spacer, None) for code in row]
         for row in view.grid
     ]
+
+
+def label_room(buttons: int) -> int:
+    """Characters a button shows uncut when ``buttons`` share a phone's row (a
+    button's padding takes about one)."""
+    return max(3, ROW_CHARS // max(1, buttons) - 1)
+
+
+def best_view(hall: Hall, views: Sequence[View]) -> int:
+    """The view a seat map opens on: the one with the seat nearest the hall's best
+    spot (centred, two thirds back), where "best N" looks first."""
+    row, column = hall.best_spot()
+    nearest = min(hall.seats.values(), key=lambda s: (abs(s.row_index - row) * 2 + abs(s.column - column), s.code))
+    return view_of_seat(views, nearest.code)
 
 
 def seat_item_ok(code: object) -> bool:
@@ -226,14 +243,23 @@ def seat_item_ok(code: object) -> bool:
     )
 
 
-def _cell(seat: Seat, seat_map: SeatMap, symbols: SeatSymbols) -> SeatCell:
+def _cell(seat: Seat, seat_map: SeatMap, symbols: SeatSymbols, room: int) -> SeatCell:
     # A seat missing from the map is treated as blocked: never offered.
     state = SeatState.BLOCKED if seat.blocked else seat_map.state(seat.code) or SeatState.BLOCKED
-    if state is SeatState.FREE:
-        text = symbols.free_template(seat.kind).format(row=seat.row, number=seat.number)
-    else:
-        text = symbols.taken(state)
+    name = seat_name(seat.code)
+    mark = symbols.mark(seat.kind) if state is SeatState.FREE else symbols.taken(state)
+    if not mark:
+        text = name
+    elif _width(mark + name) <= room:
+        text = mark + name
+    else:  # no room for both: a free seat keeps its name, a taken one its symbol
+        text = name if state is SeatState.FREE else mark
     return SeatCell(text, seat.code if state in _PRESSABLE else None, state)
+
+
+def _width(text: str) -> int:
+    # An emoji takes about two letters' width on a phone.
+    return sum(2 if ord(ch) > 0x2000 else 1 for ch in text)
 
 
 def _blocks(hall: Hall) -> list[list[int]]:

@@ -99,6 +99,10 @@ class CatalogService:
     def on_sale(self, showtime: Showtime) -> bool:
         return showtime.on_sale(self.d.clock.now())
 
+    def today(self) -> date:
+        """The date at the cinema now (its zone, not the server's)."""
+        return self.d.clock.now().astimezone(self.d.policy.zone).date()
+
     async def ticket_types(self) -> list[TicketType]:
         return await self.lookup.ticket_types()
 

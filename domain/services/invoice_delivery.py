@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Callable, Protocol, Sequence
+from typing import Awaitable, Callable, Protocol, Sequence
 
 from domain.errors import NotFound
 from domain.invoices import Invoice, InvoiceDelivery, InvoiceKind, Ticket
@@ -34,6 +34,9 @@ class DocumentSender(Protocol):
 class Delivered(StrEnum):
     SENT = "sent"
     ALREADY_SENT = "already_sent"
+
+
+Announce = Callable[[InvoiceDelivery], Awaitable[None]]
 
 
 class InvoiceDeliveryService:
@@ -83,11 +86,15 @@ class InvoiceDeliveryService:
         await self.storage.put(key, pdf, "application/pdf")
         return pdf
 
-    async def deliver(self, invoice_id: int) -> Delivered:
+    async def deliver(self, invoice_id: int, announce: Announce | None = None) -> Delivered:
+        """Send an invoice once; ``announce`` says what it is for first (the
+        payment confirmation), so the customer reads "paid" before the PDF."""
         delivery, invoice, tickets = await self._load(invoice_id)
         if delivery.sent_at is not None:
             return Delivered.ALREADY_SENT
         pdf = await self._stored_pdf(delivery, invoice, tickets)
+        if announce is not None:
+            await announce(delivery)
         sent = await self.sender.send_document(
             delivery.customer_id, filename=f"{invoice.number}.pdf", caption=self.caption(invoice), data=pdf
         )
@@ -112,15 +119,19 @@ class InvoiceDeliveryService:
                 sent += 1
         return sent
 
-    async def resend(self, booking_id: int, customer_id: int) -> int:
+    async def resend(self, booking_id: int, customer_id: int, only_cancellations: bool = False) -> int:
         """My bookings: the booking's invoices again, by Telegram's file_id where
         Telegram has the file (no new upload), else from storage. Returns how many
-        were sent; 0 while none is issued yet (its job is still on the way)."""
+        were sent; 0 while none is issued yet (its job is still on the way). A
+        cancelled booking's customer gets only the cancellation invoices: the
+        original's tickets are void."""
         async with self.d.uow() as uow:
             booking = await uow.bookings.get(booking_id)
             if booking is None or booking.customer_id != customer_id:
                 raise NotFound(f"booking {booking_id}", kind="booking")
             invoices = await uow.invoices.of_booking(booking_id)
+        if only_cancellations:
+            invoices = [(i, d) for i, d in invoices if i.kind is InvoiceKind.CANCELLATION]
         for invoice, delivery in invoices:
             if delivery.telegram_file_id is not None:
                 await self.sender.send_document(

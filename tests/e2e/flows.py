@@ -39,33 +39,37 @@ async def press_first(client: PlaygroundClient, user: dict[str, Any], message: d
 
 
 async def open_seat_map(client: PlaygroundClient, user: dict[str, Any], en: bool = True) -> dict[str, Any]:
-    """Menu -> now showing -> first movie -> second day -> first showtime. Not today:
-    today's first show may close its sales while a test runs, at some times of day."""
+    """Menu -> now showing -> first movie -> tomorrow's first showtime (the movie's
+    screen offers today's and tomorrow's). Not today: today's first show may close
+    its sales while a test runs, at some times of day."""
     await start(client, user, "Hello" if en else "Здравствуйте")
     await press(client, user, "🎬 Now showing" if en else "🎬 Сейчас в кино")
     listing = await client.wait_for_text(user["id"], "Now showing:" if en else "Сейчас в кино:")
     await press_first(client, user, listing)
-    await press(client, user, "📅 Choose a day" if en else "📅 Выбрать день")
-    days = await client.wait_for_text(user["id"], "Choose a day:" if en else "Выберите день:")
-    await press_first(client, user, days, skip=1)
-    shows = await client.wait_for_text(user["id"], "Showtimes on" if en else "Сеансы на")
-    await press_first(client, user, shows)
+    movie = await client.wait_for_text(user["id"], "min ·" if en else "мин ·")
+    await press_starting(client, user, movie, "Tomorrow" if en else "Завтра")
     return await seat_map(client, user, "Rows" if en else "Ряды")
+
+
+async def press_starting(client: PlaygroundClient, user: dict[str, Any], message: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """Press the first button whose label starts with ``prefix``."""
+    target = next(b for b in buttons(message) if b["text"].startswith(prefix))
+    return await client.click(user["id"], message["message_id"], target["callback_data"], user_id=user["id"])
 
 
 async def seat_map(client: PlaygroundClient, user: dict[str, Any], marker: str = "Rows") -> dict[str, Any]:
     return await client.wait_for_text(user["id"], marker)
 
 
-async def reserve_one_seat(client: PlaygroundClient, user: dict[str, Any]) -> dict[str, Any]:
-    """From the menu to a booking of the first free seat, awaiting payment."""
+async def reserve_one_seat(client: PlaygroundClient, user: dict[str, Any], provider: str = "card") -> dict[str, Any]:
+    """From the menu to a booking of the first free seat, awaiting payment, its pay
+    page opened (the summary's pay button books and asks the provider at once)."""
     current = await open_seat_map(client, user)
     await tap_seat(client, user, current, free_seat_buttons(current)[0])
     await client.wait_for_text(user["id"], "Your seats:")
-    await press(client, user, "Continue ➡", wait_for="ticket type")
     await press(client, user, "Continue ➡", wait_for="Total:")
-    await press(client, user, "✅ Book and pay")
-    return await client.wait_for_text(user["id"], "is reserved")
+    await press(client, user, "💳 Pay by card" if provider == "card" else "🅿️ Pay with PayPal")
+    return await client.wait_for_text(user["id"], "To pay:")
 
 
 async def tap_seat(client: PlaygroundClient, user: dict[str, Any], message: dict[str, Any], button: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ command-cancel = Cancel and go back to the menu
 language-choose = Choose your language:
 language-changed = Language changed.
 link-invalid = That link does not lead anywhere (any more). Here is the menu.
-cancelled = Cancelled. Your seat selection was released.
+cancelled = Cancelled. Here is the menu.
 not-understood = I did not understand that. Please use the buttons.
 throttled = Slow down a little, please.
 error-stale-button = That button is out of date. Here is a fresh menu.
@@ -32,7 +32,6 @@ button-back = ⬅ Back
 button-menu = 🏠 Menu
 button-continue = Continue ➡
 button-clear = ✖ Clear
-button-choose-day = 📅 Choose a day
 button-promo = 🏷 Promo code
 button-no-promo = No promo code
 button-checkout = ✅ Book and pay
@@ -54,31 +53,9 @@ movie-details =
     🎞 { $formats } · 🗣 { $languages } · 💬 { $subtitles }
 
     { $synopsis }
-days-title = 📅 Choose a day:
-days-empty = No showtimes on sale for this movie.
 showtimes-title = 🕒 Showtimes on { $day_label }:
 showtimes-empty = No showtimes left on this day.
-showtime-button = { $time } · { $format } · { $language } · { $hall } · from { $price } · { $left } left
-date-short = { $weekday } { $day } { $month }
-weekday-0 = Mon
-weekday-1 = Tue
-weekday-2 = Wed
-weekday-3 = Thu
-weekday-4 = Fri
-weekday-5 = Sat
-weekday-6 = Sun
-month-1 = Jan
-month-2 = Feb
-month-3 = Mar
-month-4 = Apr
-month-5 = May
-month-6 = Jun
-month-7 = Jul
-month-8 = Aug
-month-9 = Sep
-month-10 = Oct
-month-11 = Nov
-month-12 = Dec
+showtime-button = { $time } · { $format } · { $left } left
 
 ## Seat map
 picture-screen = SCREEN
@@ -88,6 +65,7 @@ picture-held = held
 picture-sold = sold
 picture-vip = VIP
 picture-wheelchair = wheelchair
+picture-couch = couch
 view-left = ◀ Left
 view-front = ▲ Front
 view-back = ▼ Back
@@ -95,12 +73,11 @@ view-right = Right ▶
 view-edge = There is nothing further that way.
 seats-header = 🎬 { $title } · { $day } { $time } · { $hall } · { $format }
 seats-view = Rows { $rows }, seats { $seats } ({ $index }/{ $total })
-seats-legend = F3 free · ✅ yours · ⏳ held · ✖ sold · 💺 VIP · ♿ wheelchair · 🤝 companion · 🛋 couch
 seats-pick = Tap seats to hold them. { $free } seats are free.
 seats-selection = Your seats: { $selection } — held for { $minutes_left } min.
 seat-held = Seat { $seat } is yours for now.
 seat-released = Seat { $seat } released.
-seat-taken = Sorry, someone just took { $seat }. The map is updated.
+seat-taken = Seat { $seat } is taken. Please pick another one; the map is updated.
 seat-invalid = Seat { $seat } cannot be booked.
 seat-limit = At most { $max } seats in one booking.
 seat-not-selectable = That place cannot be booked.
@@ -146,9 +123,6 @@ summary =
     Total: { $total } (incl. { $vat } VAT at { $rate }%)
     ⏳ Seats held for you until { $until }.
     { $refusal }
-reserved =
-    ✅ Booking #{ $number } is reserved: { $title }, seats { $seats }.
-    To pay: { $total }, by { $until }. If it is not paid by then, the seats return to sale.
 
 ## My bookings
 mine-upcoming = 🎟 Your upcoming bookings:
@@ -161,6 +135,10 @@ booking-detail =
     📅 { $date } { $time } · { $hall }
 
     { $lines }
+    { $discount }Total: { $total }
+    { $state }
+
+    { $lines }
     Total: { $total }
 booking-gone = This booking cannot be found.
 status-awaiting_payment = awaiting payment
@@ -168,14 +146,12 @@ status-paid = paid
 status-cancelled = cancelled
 status-refunded = refunded
 status-expired = expired
-cancel-confirm = Cancel this booking? Paid tickets are refunded to your payment method.
 cancel-done = Booking cancelled.
 cancel-done-refund = Booking cancelled. The refund is on its way.
 cancel-too-late = Paid bookings can be cancelled until { $hours } hours before the show.
 cancel-not-possible = This booking cannot be cancelled.
 
 ## Payment
-booking-now = 🎟 Booking #{ $number } ({ $title }, seats { $seats }) is { $status }.
 button-pay-card = 💳 Pay by card
 button-open-payment = Open the payment page
 pay-open = Open the payment page to pay. You will get a message here as soon as the payment is confirmed.
@@ -236,3 +212,29 @@ paypal-unknown-title = Unknown payment
 paypal-unknown-text = This link does not belong to a CineBooker payment.
 paypal-down-title = PayPal did not answer
 paypal-down-text = Please reload this page in a moment. Your payment is confirmed in the chat anyway once PayPal tells us about it.
+
+## Added for the shorter flow (issue 11)
+day-today = Today
+day-tomorrow = Tomorrow
+movie-no-soon = No showtimes today or tomorrow: pick a day below.
+showtime-line = 🕒 { $time } · { $format } · { $language } · { $hall } · from { $price }
+zone-standard = Standard { $price }
+zone-vip = 💺 VIP { $price }
+zone-couch = 🛋 Couch { $price } a seat
+seats-marks = ✅ yours · ⏳ held · ✖ taken
+mark-wheelchair = ♿ wheelchair
+mark-companion = 🤝 companion
+couch-held = Couch { $seats } is yours for now: a couch is booked whole.
+couch-released = Couch { $seats } released.
+button-done = ✅ Done
+button-tickets = 🎟 Ticket types
+button-cancellation-invoice = 🧾 Cancellation invoice
+tickets-types = Ticket types: { $types }
+card-awaiting = ⏳ To pay: { $total } by { $until }. If it is not paid by then, the seats return to sale.
+card-paid = ✅ Paid. Show the QR code of your ticket at the door.
+card-cancelled = ❌ Cancelled.
+card-refunded = ↩️ Cancelled and refunded: { $amount }.
+card-expired = ⌛ Not paid in time: the seats are on sale again.
+cancel-what = booking #{ $number } ({ $title }, { $date } { $time }, seats { $seats })
+cancel-ask-refund = Cancel { $what }? { $amount } is refunded to your payment method.
+cancel-ask-unpaid = Cancel { $what }? Nothing has been paid; the seats go back on sale.

@@ -19,7 +19,7 @@ command-cancel = Прервать и вернуться в меню
 language-choose = Выберите язык:
 language-changed = Язык изменён.
 link-invalid = Эта ссылка никуда не ведёт (уже). Вот меню.
-cancelled = Отменено. Выбранные места освобождены.
+cancelled = Отменено. Вот меню.
 not-understood = Я не понял. Пожалуйста, пользуйтесь кнопками.
 throttled = Пожалуйста, чуть медленнее.
 error-stale-button = Эта кнопка устарела. Вот свежее меню.
@@ -32,7 +32,6 @@ button-back = ⬅ Назад
 button-menu = 🏠 Меню
 button-continue = Далее ➡
 button-clear = ✖ Сбросить
-button-choose-day = 📅 Выбрать день
 button-promo = 🏷 Промокод
 button-no-promo = Без промокода
 button-checkout = ✅ Забронировать и оплатить
@@ -54,31 +53,9 @@ movie-details =
     🎞 { $formats } · 🗣 { $languages } · 💬 { $subtitles }
 
     { $synopsis }
-days-title = 📅 Выберите день:
-days-empty = На этот фильм нет сеансов в продаже.
 showtimes-title = 🕒 Сеансы на { $day_label }:
 showtimes-empty = На этот день сеансов не осталось.
-showtime-button = { $time } · { $format } · { $language } · { $hall } · от { $price } · мест: { $left }
-date-short = { $weekday }, { $day } { $month }
-weekday-0 = Пн
-weekday-1 = Вт
-weekday-2 = Ср
-weekday-3 = Чт
-weekday-4 = Пт
-weekday-5 = Сб
-weekday-6 = Вс
-month-1 = янв
-month-2 = фев
-month-3 = мар
-month-4 = апр
-month-5 = мая
-month-6 = июн
-month-7 = июл
-month-8 = авг
-month-9 = сен
-month-10 = окт
-month-11 = ноя
-month-12 = дек
+showtime-button = { $time } · { $format } · мест: { $left }
 
 ## Схема зала
 picture-screen = ЭКРАН
@@ -88,6 +65,7 @@ picture-held = занято
 picture-sold = продано
 picture-vip = VIP
 picture-wheelchair = для колясок
+picture-couch = диван
 view-left = ◀ Левее
 view-front = ▲ Ближе
 view-back = ▼ Дальше
@@ -95,12 +73,11 @@ view-right = Правее ▶
 view-edge = Дальше в эту сторону ничего нет.
 seats-header = 🎬 { $title } · { $day } { $time } · { $hall } · { $format }
 seats-view = Ряды { $rows }, места { $seats } ({ $index }/{ $total })
-seats-legend = F3 свободно · ✅ ваше · ⏳ занято на время · ✖ продано · 💺 VIP · ♿ для колясок · 🤝 сопровождающий · 🛋 диван
 seats-pick = Нажмите на места, чтобы их придержать. Свободно мест: { $free }.
 seats-selection = Ваши места: { $selection } — держим ещё { $minutes_left } мин.
 seat-held = Место { $seat } пока ваше.
 seat-released = Место { $seat } освобождено.
-seat-taken = Увы, место { $seat } только что заняли. Схема обновлена.
+seat-taken = Место { $seat } занято. Выберите другое — схема обновлена.
 seat-invalid = Место { $seat } нельзя забронировать.
 seat-limit = В одной брони не больше { $max } мест.
 seat-not-selectable = Это место нельзя забронировать.
@@ -146,9 +123,6 @@ summary =
     Итого: { $total } (в т. ч. НДС { $rate }%: { $vat })
     ⏳ Места удерживаются за вами до { $until }.
     { $refusal }
-reserved =
-    ✅ Бронь №{ $number } оформлена: { $title }, места { $seats }.
-    К оплате: { $total } до { $until }. Если бронь не оплачена к этому времени, места вернутся в продажу.
 
 ## Мои брони
 mine-upcoming = 🎟 Ваши предстоящие брони:
@@ -161,6 +135,10 @@ booking-detail =
     📅 { $date } { $time } · { $hall }
 
     { $lines }
+    { $discount }Итого: { $total }
+    { $state }
+
+    { $lines }
     Итого: { $total }
 booking-gone = Эта бронь не найдена.
 status-awaiting_payment = ждёт оплаты
@@ -168,14 +146,12 @@ status-paid = оплачена
 status-cancelled = отменена
 status-refunded = деньги возвращены
 status-expired = истекла
-cancel-confirm = Отменить эту бронь? За оплаченные билеты деньги вернутся тем же способом оплаты.
 cancel-done = Бронь отменена.
 cancel-done-refund = Бронь отменена. Деньги скоро вернутся.
 cancel-too-late = Оплаченные брони можно отменить не позднее чем за { $hours } ч до сеанса.
 cancel-not-possible = Эту бронь нельзя отменить.
 
 ## Payment
-booking-now = 🎟 Бронь №{ $number } ({ $title }, места { $seats }): { $status }.
 button-pay-card = 💳 Оплатить картой
 button-open-payment = Открыть страницу оплаты
 pay-open = Откройте страницу оплаты. Как только платёж подтвердится, здесь появится сообщение.
@@ -236,3 +212,29 @@ paypal-unknown-title = Неизвестный платёж
 paypal-unknown-text = Эта ссылка не относится к платежу CineBooker.
 paypal-down-title = PayPal не ответил
 paypal-down-text = Обновите эту страницу через минуту. Оплата в любом случае подтвердится в чате, как только PayPal сообщит о ней.
+
+## Добавлено для короткого пути (задача 11)
+day-today = Сегодня
+day-tomorrow = Завтра
+movie-no-soon = Сегодня и завтра сеансов нет: выберите день ниже.
+showtime-line = 🕒 { $time } · { $format } · { $language } · { $hall } · от { $price }
+zone-standard = Обычные { $price }
+zone-vip = 💺 VIP { $price }
+zone-couch = 🛋 Диван { $price } за место
+seats-marks = ✅ ваши · ⏳ держат · ✖ заняты
+mark-wheelchair = ♿ для колясок
+mark-companion = 🤝 для сопровождающих
+couch-held = Диван { $seats } ваш: диван бронируется целиком.
+couch-released = Диван { $seats } освобождён.
+button-done = ✅ Готово
+button-tickets = 🎟 Типы билетов
+button-cancellation-invoice = 🧾 Счёт об отмене
+tickets-types = Типы билетов: { $types }
+card-awaiting = ⏳ К оплате: { $total } до { $until }. Если бронь не оплатить к этому времени, места вернутся в продажу.
+card-paid = ✅ Оплачено. Покажите QR-код билета на входе.
+card-cancelled = ❌ Отменено.
+card-refunded = ↩️ Отменено, деньги возвращены: { $amount }.
+card-expired = ⌛ Не оплачено вовремя: места снова в продаже.
+cancel-what = бронь №{ $number } ({ $title }, { $date } { $time }, места { $seats })
+cancel-ask-refund = Отменить { $what }? { $amount } вернутся тем же способом оплаты.
+cancel-ask-unpaid = Отменить { $what }? Ничего не оплачено; места вернутся в продажу.

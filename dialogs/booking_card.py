@@ -1,0 +1,71 @@
+"""How a booking reads, wherever it is shown (the booking flow's card, My bookings,
+the cancel question): one text per state, so a card refreshed after a payment, an
+expiry or a refund says what is true now, never a stale "To pay ... by"."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from dialogs.context import Texts
+from dialogs.formatting import clip, clock, day_label, deadline, money
+from domain.booking import Booking, BookingStatus
+from domain.hall import seat_name
+from domain.money import Money
+from domain.services.bookings import BookingView
+
+
+def refunded_amount(booking: Booking) -> Money:
+    """What went back to the customer: the amount paid (the total if unknown)."""
+    if booking.paid_amount is not None:
+        return Money(booking.paid_amount, booking.currency)
+    return booking.total
+
+
+def state_line(booking: Booking, t: Texts, zone: ZoneInfo) -> str:
+    status = booking.status
+    if status is BookingStatus.AWAITING_PAYMENT:
+        return t("card-awaiting", total=money(booking.total, t), until=deadline(booking.expires_at, zone))
+    if status is BookingStatus.REFUNDED:
+        return t("card-refunded", amount=money(refunded_amount(booking), t))
+    return t(f"card-{status}")
+
+
+def card_text(view: BookingView, t: Texts, zone: ZoneInfo) -> str:
+    b = view.booking
+    lines = "\n".join(
+        t("summary-line", seat=seat_name(s.seat_code), type=t(f"ticket-{s.ticket_type}"), price=money(s.price, t))
+        for s in b.seats
+    )
+    discount = ""
+    if b.discount.amount:
+        source = t("discount-group") if b.discount_source == "group" else t("discount-promo", code=b.promo_code or "")
+        discount = t("summary-discount", source=source, amount=money(b.discount, t)) + "\n"
+    return t(
+        "booking-detail",
+        number=b.id or 0,
+        status=t(f"status-{b.status}"),
+        title=clip(view.movie.title_in(t.locale), 60),
+        date=day_label(view.showtime.starts_at, t, zone),
+        time=clock(view.showtime.starts_at, zone),
+        hall=view.hall_name,
+        lines=lines,
+        discount=discount,
+        total=money(b.total, t),
+        state=state_line(b, t, zone),
+    )
+
+
+def cancel_question(view: BookingView, t: Texts, zone: ZoneInfo) -> str:
+    """Names the booking and what happens to the money before the customer agrees."""
+    b = view.booking
+    what = t(
+        "cancel-what",
+        number=b.id or 0,
+        title=clip(view.movie.title_in(t.locale), 60),
+        date=day_label(view.showtime.starts_at, t, zone),
+        time=clock(view.showtime.starts_at, zone),
+        seats=", ".join(seat_name(c) for c in b.seat_codes),
+    )
+    if b.status is BookingStatus.PAID:
+        return t("cancel-ask-refund", what=what, amount=money(refunded_amount(b), t))
+    return t("cancel-ask-unpaid", what=what)
