@@ -149,7 +149,7 @@ def _background(
     _draw_screen(image, draw, g, screen_label)
     _draw_row_labels(draw, g)
     top = g.seats_y + len(hall.rows) * g.u + round(0.4 * g.u)
-    draw_legend(image, draw, g.legend, g.u, path, top=top, left=0, width=g.width)
+    draw_legend(image, draw, g.legend, g.u, g.font_px(0.36), path, top=top, left=0, width=g.width)
     if len(_BACKGROUNDS) >= _MAX_BACKGROUNDS:
         _BACKGROUNDS.clear()
     _BACKGROUNDS[key] = (g, in_palette(image))
@@ -215,7 +215,7 @@ class _Geometry:
         while True:
             width = round((columns + 2 * cls.SIDE) * u)
             title_h = round(1.1 * u) if titled else 0
-            lines = wrap(entries, width - 2 * u, u, path)
+            lines = wrap(entries, width - 2 * u, u, max(7, round(0.36 * u)), path)
             legend_h = round((0.4 + 0.9 * len(lines)) * u) if lines else 0
             height = title_h + round(cls.SCREEN_H * u) + rows * u + legend_h + round(0.6 * u)
             if height <= MAX_SIDE or u <= MIN_PITCH:

@@ -1,5 +1,9 @@
 """The legend of a hall picture: a colour swatch and a short label per seat state
-and per seat kind the hall has, in lines that fit the room given."""
+and per seat kind the hall has, in lines that fit the room given.
+
+Sizes are in px: ``s`` is the swatch's pitch (a seat drawn that big), ``size``
+the font's; the whole-hall picture uses its seat pitch and 0.36 of it.
+"""
 
 from __future__ import annotations
 
@@ -30,21 +34,17 @@ def legend_entries(
     return entries
 
 
-def legend_font(u: int, path: str | None) -> Font:
-    return load_font(max(7, round(0.36 * u)), path)
+def entry_width(label: str, s: int, font: Font) -> float:
+    return 0.9 * s + (font.getlength(label) + 0.7 * s if label else 0.3 * s)
 
 
-def entry_width(label: str, u: int, font: Font) -> float:
-    return 0.9 * u + (font.getlength(label) + 0.7 * u if label else 0.3 * u)
-
-
-def wrap(entries: list[Entry], room: float, u: int, path: str | None) -> list[list[Entry]]:
+def wrap(entries: list[Entry], room: float, s: int, size: int, path: str | None) -> list[list[Entry]]:
     """Entries in lines no wider than ``room`` (an entry wider than that alone)."""
-    font = legend_font(u, path)
+    font = load_font(size, path)
     lines: list[list[Entry]] = []
     used = 0.0
     for entry in entries:
-        width = entry_width(entry[1], u, font)
+        width = entry_width(entry[1], s, font)
         if not lines or used + width > room:
             lines.append([])
             used = 0.0
@@ -55,19 +55,20 @@ def wrap(entries: list[Entry], room: float, u: int, path: str | None) -> list[li
 
 def draw_legend(
     image: Image.Image, draw: ImageDraw.ImageDraw, lines: list[list[Entry]] | tuple[tuple[Entry, ...], ...],
-    u: int, path: str | None, *, top: int, left: int, width: int,
+    s: int, size: int, path: str | None, *, top: int, left: int, width: int, centred: bool = True,
 ) -> None:
-    """The lines from ``top`` down, each centred between ``left`` and ``left + width``."""
-    font = legend_font(u, path)
+    """The lines from ``top`` down, each centred between ``left`` and
+    ``left + width`` (or starting at ``left``)."""
+    font = load_font(size, path)
     y = top
     for line in lines:
-        widths = [entry_width(label, u, font) for _, label in line]
-        x = left + round((width - sum(widths) + 0.6 * u) / 2)
+        widths = [entry_width(label, s, font) for _, label in line]
+        x = left + (round((width - sum(widths) + 0.6 * s) / 2) if centred else round(0.12 * s))
         for (colour, label), step in zip(line, widths):
             outline = colour is None
-            swatch = seat_sprite(u, BY_STATE[SeatState.BLOCKED] if outline else colour, "", outline)
-            image.paste(swatch, (x - round(0.12 * u), y - round(0.05 * u)))
+            swatch = seat_sprite(s, BY_STATE[SeatState.BLOCKED] if outline else colour, "", outline)
+            image.paste(swatch, (x - round(0.12 * s), y - round(0.05 * s)))
             if label:
-                draw.text((x + 0.9 * u, y + 0.45 * u), label, font=font, fill=TEXT, anchor="lm")
+                draw.text((x + 0.9 * s, y + 0.45 * s), label, font=font, fill=TEXT, anchor="lm")
             x += round(step)
-        y += round(0.9 * u)
+        y += round(0.9 * s)
