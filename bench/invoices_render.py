@@ -41,7 +41,7 @@ from infrastructure.fonts import SANS, SANS_BOLD  # noqa: E402
 from infrastructure.pdf import fonts, render_invoice  # noqa: E402
 from infrastructure.pdf.invoice import _draw, _ticket_lines  # noqa: E402
 from infrastructure.pdf.invoice_page import draw_invoice_page  # noqa: E402
-from infrastructure.pdf.labels import checked_labels  # noqa: E402
+from infrastructure.pdf.labels import Wording, checked_labels  # noqa: E402
 from infrastructure.pdf.page import new_pdf  # noqa: E402
 from infrastructure.pdf.qr import ERROR_LEVEL, MASK, QUIET_ZONE, draw_qr  # noqa: E402
 from infrastructure.pdf.ticket_page import QR_SIZE, draw_ticket_page  # noqa: E402
@@ -68,15 +68,15 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def naive_render(invoice: Invoice, tickets: list[Ticket], labels: dict[str, str]) -> bytes:
+def naive_render(invoice: Invoice, tickets: list[Ticket], words: Wording) -> bytes:
     """The same pages with fonts loaded the documented fpdf2 way, per document."""
     pdf = new_pdf()
     pdf.add_font(fonts.FAMILY, "", SANS)
     pdf.add_font(fonts.FAMILY, "B", SANS_BOLD)
     pdf.set_creation_date(invoice.issued_at)
-    draw_invoice_page(pdf, invoice, labels)
+    draw_invoice_page(pdf, invoice, words)
     for line, ticket in _ticket_lines(invoice, tickets):
-        draw_ticket_page(pdf, invoice, line, ticket, labels)
+        draw_ticket_page(pdf, invoice, line, ticket, words)
     return bytes(pdf.output())
 
 
@@ -116,7 +116,7 @@ def main() -> None:
     rows: dict[str, tuple[list[float], list[float]]] = {}
     rows["render"] = timed(lambda: render_invoice(invoice, tickets, labels), args.runs)
 
-    checked = checked_labels(labels)
+    checked = Wording(checked_labels(labels), invoice.language)
     pairs = _ticket_lines(invoice, tickets)
     rows["  drawing"] = timed(lambda: _draw(invoice, pairs, checked, fonts.LEAN), args.runs)
     drawn: list[FPDF] = []

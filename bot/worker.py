@@ -31,6 +31,7 @@ from domain.services.jobs import OutboxSweeper, ReminderPolicy, ReminderService
 from handlers.booking_expiry import BookingExpirySweeper
 from handlers.jobs import JobHandlers
 from infrastructure.i18n import Translator
+from infrastructure.i18n.ticket_types import ticket_type_name
 from infrastructure.tasks.actors import declare_actors
 from infrastructure.tasks.broker import QUEUE, build_broker
 from infrastructure.tasks.queue import DramatiqJobQueue
@@ -42,7 +43,8 @@ log = logging.getLogger(__name__)
 
 class LabelledRenderer:
     """The PDF renderer with its words from the translation layer, in the
-    language the buyer had when the invoice was issued."""
+    language the buyer had when the invoice was issued: labels, ticket type
+    names, and money and dates written as that language writes them."""
 
     def __init__(self, translator: Translator) -> None:
         self.translator = translator
@@ -56,7 +58,9 @@ class LabelledRenderer:
         from infrastructure.pdf import render_invoice
 
         locale = invoice.language if invoice.language in self.translator.locales else self.translator.default
-        return render_invoice(invoice, tickets, self.labels(locale))
+        codes = {line.ticket_type for line in invoice.lines} | {ticket.ticket_type for ticket in tickets}
+        names = {code: ticket_type_name(self.translator, locale, code) for code in codes}
+        return render_invoice(invoice, tickets, self.labels(locale), locale=locale, ticket_types=names)
 
 
 def invoice_caption(translator: Translator) -> Any:

@@ -2,8 +2,10 @@
 
 Page 1 is the invoice (``invoice_page``); a normal invoice then has a page per
 ticket (``ticket_page``), a cancellation has none. Every word comes from the
-caller's labels (``labels.LABEL_KEYS``). The same input gives the same bytes:
-the PDF's dates are the invoice's issue time, and nothing else varies.
+caller's labels (``labels.LABEL_KEYS``) and ticket type names; money, dates and
+rates are written as the invoice's language writes them (domain/formats.py).
+The same input gives the same bytes: the PDF's dates are the invoice's issue
+time, and nothing else varies.
 """
 
 from __future__ import annotations
@@ -15,41 +17,51 @@ from fpdf import FPDF
 from domain.invoices import Invoice, InvoiceKind, InvoiceLine, Ticket
 from infrastructure.pdf import fonts
 from infrastructure.pdf.invoice_page import draw_invoice_page
-from infrastructure.pdf.labels import checked_labels
+from infrastructure.pdf.labels import Wording, checked_labels
 from infrastructure.pdf.page import new_pdf
 from infrastructure.pdf.text import as_utc
 from infrastructure.pdf.ticket_page import draw_ticket_page
 
 
-def render_invoice(invoice: Invoice, tickets: Sequence[Ticket], labels: Mapping[str, str]) -> bytes:
+def render_invoice(
+    invoice: Invoice,
+    tickets: Sequence[Ticket],
+    labels: Mapping[str, str],
+    *,
+    locale: str | None = None,
+    ticket_types: Mapping[str, str] | None = None,
+) -> bytes:
     """The PDF of ``invoice``; ``tickets`` are drawn a page each on a normal
     invoice and ignored on a cancellation (a cancelled ticket is not shown).
+    ``locale``: how money and dates are written (the invoice's language unless
+    given: the caller may know that the labels are of another); ``ticket_types``:
+    names by code (a code without one is printed as it is).
 
     Raises MissingLabelsError when ``labels`` lacks a key of LABEL_KEYS, and
     ValueError when a ticket's seat is not on the invoice.
     """
-    texts = checked_labels(labels)
+    words = Wording(checked_labels(labels), locale or invoice.language, dict(ticket_types or {}))
     pages = _ticket_lines(invoice, tickets) if invoice.kind is InvoiceKind.INVOICE else []
-    pdf = _draw(invoice, pages, texts, fonts.LEAN)
+    pdf = _draw(invoice, pages, words, fonts.LEAN)
     if fonts.missing_characters(pdf):
         # Some text is outside the lean faces (a Greek or Georgian title, say):
         # draw it all again with the complete font rather than drop characters.
-        pdf = _draw(invoice, pages, texts, fonts.FULL)
+        pdf = _draw(invoice, pages, words, fonts.FULL)
     return bytes(pdf.output())
 
 
-def _draw(invoice: Invoice, pages: list[tuple[InvoiceLine, Ticket]], labels: dict[str, str], coverage: fonts.Coverage) -> FPDF:
+def _draw(invoice: Invoice, pages: list[tuple[InvoiceLine, Ticket]], words: Wording, coverage: fonts.Coverage) -> FPDF:
     pdf = new_pdf()
     fonts.attach(pdf, coverage)
-    title = labels["cancellation-title" if invoice.kind is InvoiceKind.CANCELLATION else "invoice-title"]
+    title = words["cancellation-title" if invoice.kind is InvoiceKind.CANCELLATION else "invoice-title"]
     pdf.set_title(f"{title} {invoice.number}")
     pdf.set_author(invoice.seller.name)
-    pdf.set_lang(invoice.language)
+    pdf.set_lang(words.locale)
     # The issue time, not the clock: a re-render (a lost file, a resend) gives the same bytes.
     pdf.set_creation_date(as_utc(invoice.issued_at))
-    draw_invoice_page(pdf, invoice, labels)
+    draw_invoice_page(pdf, invoice, words)
     for line, ticket in pages:
-        draw_ticket_page(pdf, invoice, line, ticket, labels)
+        draw_ticket_page(pdf, invoice, line, ticket, words)
     return pdf
 
 

@@ -1,13 +1,18 @@
-"""Small text tools for the PDF layout: formats and fitting text into a width.
+"""Fitting text into the PDF layout: single lines that shrink, and values that wrap.
 
 fpdf2 positions text by its baseline with ``FPDF.text``, which is several times
 cheaper than ``cell``; alignment, shrinking and wrapping are done here instead.
+Formats (money, dates, rates) are not made here: domain/formats.py is their home.
+
+A value the reader needs whole (a movie title, a hall, a seller's address) is
+wrapped, never cut: ``lines`` breaks at spaces, and inside a word only when the
+word alone is wider than the column. Only labels, which come from our own
+translations, may be shrunk and then cut (``fit``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
@@ -15,8 +20,6 @@ from fpdf.fonts import TTFFont
 from infrastructure.pdf.fonts import FAMILY
 
 ELLIPSIS = "\u2026"
-DATE = "%Y-%m-%d"  # ISO: the same in every language the bot speaks
-DATE_TIME = "%Y-%m-%d %H:%M"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -24,26 +27,22 @@ def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def local(moment: datetime, zone: str) -> datetime:
-    return as_utc(moment).astimezone(ZoneInfo(zone))
-
-
-def vat_rate(basis_points: int) -> str:
-    """2000 -> "20%", 750 -> "7.5%", 1925 -> "19.25%" (integers only, no float rounding)."""
-    whole, hundredths = divmod(basis_points, 100)
-    if hundredths == 0:
-        return f"{whole}%"
-    return f"{whole}.{hundredths:02d}".rstrip("0") + "%"
-
-
 class Pen:
-    """Writes single lines of text at baselines, in the document's one family."""
+    """Writes text at baselines, in the document's one family."""
 
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
 
     def font(self, size: float, bold: bool = False) -> None:
         self.pdf.set_font(FAMILY, "B" if bold else "", size)
+
+    @property
+    def size(self) -> float:
+        return self.pdf.font_size_pt
+
+    @property
+    def bold(self) -> bool:
+        return "B" in self.pdf.font_style
 
     def width(self, text: str) -> float:
         # The font's own advance widths, as get_string_width would sum them, without
@@ -61,13 +60,12 @@ class Pen:
 
     def fit(self, x: float, y: float, text: str, width: float, align: str = "L", min_size: float = 6.0) -> None:
         """One line within ``width``: first a smaller size (down to ``min_size``),
-        then cut with an ellipsis."""
-        size = self.pdf.font_size_pt
+        then cut with an ellipsis. For labels and amounts, not for values that wrap."""
+        size, bold = self.size, self.bold
         natural = self.width(text)
         if natural <= width:
             self.write(x, y, text, align, width)
             return
-        bold = "B" in self.pdf.font_style
         # Rounded down to 0.1 pt so the shrunk text is surely inside the width.
         self.font(max(min_size, int(size * width / natural * 10) / 10), bold)
         self.write(x, y, self.cut(text, width), align, width)
@@ -85,23 +83,54 @@ class Pen:
                 return text[:end].rstrip() + ELLIPSIS
         return text  # not reached: the whole text is wider than width
 
-    def wrap(self, text: str, width: float, max_lines: int) -> list[str]:
-        """``text`` broken at spaces (and at its own line breaks) into lines within
-        ``width`` at the current size; the last allowed line ends in an ellipsis
-        when text is left over."""
+    def lines(self, text: str, width: float) -> list[str]:
+        """``text`` in lines within ``width`` at the current size, every character
+        kept: broken at spaces and at its own line breaks, and a word wider than
+        the column broken where it reaches the edge."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
             line = ""
             for word in paragraph.split():
                 candidate = f"{line} {word}" if line else word
-                if line and self.width(candidate) > width:
-                    lines.append(line)
-                    line = word
-                else:
+                if self.width(candidate) <= width:
                     line = candidate
+                    continue
+                if line:
+                    lines.append(line)
+                pieces = self._broken(word, width)
+                lines.extend(pieces[:-1])
+                line = pieces[-1]
             lines.append(line)
-        if len(lines) > max_lines:
-            lines = lines[:max_lines]
-            lines[-1] = lines[-1] + ELLIPSIS
-        # cut: a single word wider than the column (a long title without spaces).
-        return [self.cut(line, width) for line in lines]
+        return lines
+
+    def _broken(self, word: str, width: float) -> list[str]:
+        pieces: list[str] = []
+        piece = ""
+        for char in word:
+            if piece and self.width(piece + char) > width:
+                pieces.append(piece)
+                piece = ""
+            piece += char
+        pieces.append(piece)
+        return pieces
+
+    def shrink_to(self, text: str, width: float, max_lines: int, min_size: float) -> list[str]:
+        """Sets the largest size, from the current one down to ``min_size`` in
+        half points, at which ``text`` takes at most ``max_lines``; below that it
+        takes more lines rather than lose a word. Returns the lines."""
+        bold = self.bold
+        size = self.size
+        while True:
+            lines = self.lines(text, width)
+            if len(lines) <= max_lines or size - 0.5 < min_size:
+                return lines
+            size -= 0.5
+            self.font(size, bold)
+
+    def block(self, x: float, y: float, lines: list[str], leading: float) -> float:
+        """``lines`` from baseline ``y`` down; the baseline of the last one."""
+        for index, line in enumerate(lines):
+            if index:
+                y += leading
+            self.write(x, y, line)
+        return y
