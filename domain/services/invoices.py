@@ -65,8 +65,11 @@ class InvoiceService:
         now = self.d.clock.now()
         series = series_for(self.policy.prefix, now)
         seq = await uow.invoices.next_seq(series)
+        language = customer.language if customer else "en"
+        # The title as the customer reads it: the snapshot is never edited afterwards.
+        title = movie.title_in(language)
         lines = tuple(
-            InvoiceLine(movie.title, showtime.starts_at, hall.name, s.seat_code, s.ticket_type, s.price, s.discount)
+            InvoiceLine(title, showtime.starts_at, hall.name, s.seat_code, s.ticket_type, s.price, s.discount)
             for s in booking.seats
         )
         invoice = Invoice(
@@ -82,7 +85,7 @@ class InvoiceService:
             vat_basis_points=booking.vat_basis_points,
             lines=lines,
             timezone=self.d.policy.timezone,
-            language=customer.language if customer else "en",
+            language=language,
             promo_code=booking.promo_code,
         )
         return await uow.invoices.add(invoice, booking.customer_id)

@@ -96,7 +96,10 @@ class PaymentService:
                 if existing.provider is provider and existing.status is PaymentStatus.OPEN:
                     return existing
             _, movie, _ = await load_showtime(uow, booking.showtime_id)
-        request = await self._request(booking, movie.title, customer_id, provider, len(payments) + 1)
+            customer = await uow.customers.get(customer_id)
+        # The pay page names the movie as the customer reads it.
+        title = movie.title_in(customer.language if customer else "")
+        request = await self._request(booking, title, customer_id, provider, len(payments) + 1)
         checkout = await gateway.create_checkout(request)
         payment = Payment(
             id=None,
