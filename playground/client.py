@@ -258,6 +258,13 @@ class PlaygroundClient(SessionOwner):
     async def set_limits(self, **changes: Any) -> dict[str, Any]:
         return await self._request("PATCH", "/control/limits", json=changes)
 
+    async def faults(self) -> dict[str, Any]:
+        return await self._request("GET", "/control/faults")
+
+    async def set_faults(self, **changes: Any) -> dict[str, Any]:
+        """Switch Telegram's failures on or off: refuse_photos, photo_delay."""
+        return await self._request("PATCH", "/control/faults", json=changes)
+
 
 def find_button(message: Message, text: str) -> str | None:
     """The callback_data of the inline button labelled `text`, if the message has one."""

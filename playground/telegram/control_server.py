@@ -1,5 +1,5 @@
 """Control routes about the fake Telegram itself rather than its users and chats:
-the Bot API call log and its summary, the limits, stored files."""
+the Bot API call log and its summary, the limits, the faults, stored files."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class ServerControl:
             ("GET", "/control/calls/summary", self.calls_summary),
             ("GET", "/control/limits", self.get_limits),
             ("PATCH", "/control/limits", self.set_limits),
+            ("GET", "/control/faults", self.get_faults),
+            ("PATCH", "/control/faults", self.set_faults),
             ("GET", "/control/files/{file_id}", self.file),
         ]
         return [(method, path, control_guard(handler)) for method, path, handler in table]
@@ -69,6 +71,16 @@ class ServerControl:
         except ValueError as exc:
             raise ControlError(400, str(exc)) from None
         return json_response(self.server.limits.to_json())
+
+    async def get_faults(self, request: web.Request) -> web.Response:
+        return json_response(self.server.faults.to_json())
+
+    async def set_faults(self, request: web.Request) -> web.Response:
+        try:
+            self.server.faults.update(await json_object(request))
+        except ValueError as exc:
+            raise ControlError(400, str(exc)) from None
+        return json_response(self.server.faults.to_json())
 
     async def file(self, request: web.Request) -> web.Response:
         stored = self.server.files.by_id(request.match_info["file_id"])

@@ -15,6 +15,7 @@ import aiohttp
 from playground.telegram import errors as e
 from playground.telegram.errors import ApiError, bad_request, forbidden
 from playground.telegram.events import EventLog
+from playground.telegram.faults import Faults
 from playground.telegram.files import FileStore, StoredFile
 from playground.telegram.limits import Clock, FloodControl, Limits, flood_rules
 from playground.telegram.models import (
@@ -54,6 +55,7 @@ class TelegramServer(TelegramShapes):
         bot_username: str = DEFAULT_BOT_USERNAME,
     ) -> None:
         self.limits = limits or Limits()
+        self.faults = Faults()
         self.clock = clock
         self.wall_clock = wall_clock
         self.tokens = set(tokens) if tokens is not None else None

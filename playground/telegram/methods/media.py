@@ -17,6 +17,8 @@ from playground.telegram.params import Upload
 
 async def resolve_file(call: Call, value: str | None, *, kind: str, field: str) -> StoredFile:
     """The file a parameter names, stored (or found) as a `kind` file."""
+    if kind == "photo":
+        await _photo_faults(call)
     upload = call.params.files.get(field)
     if value and value.startswith("attach://"):
         upload = call.params.files.get(value[len("attach://"):])
@@ -34,6 +36,16 @@ async def resolve_file(call: Call, value: str | None, *, kind: str, field: str) 
     if stored.kind != kind:
         raise bad_request(e.FILE_TYPE_MISMATCH)
     return stored
+
+
+async def _photo_faults(call: Call) -> None:
+    """The faults switched on for photos (faults.py)."""
+    faults = call.server.faults
+    if faults.photo_delay > 0:
+        await asyncio.sleep(faults.photo_delay)
+    if faults.refuse_photos:
+        faults.photos_refused += 1
+        raise bad_request(e.IMAGE_PROCESS_FAILED)
 
 
 def _store_upload(call: Call, upload: Upload, kind: str) -> StoredFile:
