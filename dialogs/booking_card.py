@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.context import Texts
 from dialogs.formatting import clip, clock, day_label, deadline, money
+from dialogs.movies import title_with_genres
 from domain.booking import Booking, BookingStatus
 from domain.hall import seat_name
 from domain.money import Money
@@ -44,7 +45,7 @@ def card_text(view: BookingView, t: Texts, zone: ZoneInfo) -> str:
         "booking-detail",
         number=b.id or 0,
         status=t(f"status-{b.status}"),
-        title=clip(view.movie.title_in(t.locale), 60),
+        title=title_with_genres(view.movie, t),
         date=day_label(view.showtime.starts_at, t, zone),
         time=clock(view.showtime.starts_at, zone),
         hall=view.hall_name,
