@@ -13,6 +13,7 @@ from dialogs.answers import say
 from dialogs.context import services, texts, user_id
 from dialogs.formatting import clip, clock, money
 from dialogs.i18n import T
+from dialogs.movies import movie_title
 from dialogs.paying import open_link, pay_flags, pay_row
 from dialogs.states import MyBookings
 from domain.booking import BookingStatus
@@ -29,7 +30,7 @@ def _label(view: BookingView, manager: DialogManager) -> str:
         t(
             "booking-button",
             number=view.booking.id,
-            title=view.movie.title,
+            title=movie_title(view.movie, t),
             date=local.strftime("%d.%m."),
             time=clock(view.showtime.starts_at, zone),
             status=t(f"status-{view.booking.status}"),
