@@ -38,12 +38,19 @@ def _free_port() -> int:
 
 @asynccontextmanager
 async def served_bot(settings, port):
-    runner = web.AppRunner(build_app(build_container(settings)), shutdown_timeout=2)
+    """The bot as `cinebooker serve` runs it: the webhook app and, on the embedded
+    default, the worker that issues invoices (and says "paid" just before one)."""
+    from bot.worker import BackgroundJobs, WorkerApp
+
+    jobs = BackgroundJobs(WorkerApp(settings))
+    runner = web.AppRunner(build_app(build_container(settings, jobs=jobs.app.queue)), shutdown_timeout=2)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    await jobs.start()
     try:
         yield
     finally:
+        await jobs.stop()
         await runner.cleanup()
 
 
