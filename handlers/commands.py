@@ -9,8 +9,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
-from dialogs.context import AppServices, owner_token
+from dialogs.context import AppServices
+from dialogs.leaving import release_holds, released_text
 from dialogs.states import Booking, Language, Menu, MyBookings
+from domain.booking import BookingStatus
 from domain.errors import NotFound, PaymentProviderDown, ProviderRefused
 from domain.links import LinkKind, parse_link
 from domain.services.customers import CustomerService
@@ -48,6 +50,9 @@ async def start(
     await customers.register(user.id, user.full_name, t.locale)
     payload = (command.args or "").strip()
     link = parse_link(payload)  # the one grammar of deep links; None for anything else
+    # Starting over leaves whatever seats were held; a link to the very showtime
+    # being booked keeps them.
+    await _leave(message, services, t, keep=link.id if link is not None and link.kind is LinkKind.SHOW else None)
     if link is None:
         await _menu(dialog_manager, "link-invalid" if payload else None)
     elif link.kind is LinkKind.SHOW:
@@ -67,7 +72,11 @@ async def start(
             return
         await _ask_the_provider(services, link.id, payment_notices)
         await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        await dialog_manager.start(MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.SEND)
+        # The card that said "To pay ... by" goes; the booking as it is now comes
+        # below the customer's return, so no message keeps a stale deadline.
+        await dialog_manager.start(
+            MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.DELETE_AND_SEND
+        )
 
 
 async def _ask_the_provider(services: AppServices, booking_id: int, notices: Any) -> None:
@@ -107,25 +116,51 @@ async def _menu(manager: DialogManager, note: str | None) -> None:
 
 
 async def help_command(message: Message, t: Any) -> None:
+    # Not a leaving: the screen above keeps working, held seats included.
     await message.answer(t("help-text"))
 
 
-async def language_command(message: Message, dialog_manager: DialogManager) -> None:
+async def _leave(message: Message, services: AppServices, t: Any, keep: int | None = None) -> bool:
+    """Release the seats held on screens being left, and say which; True if any."""
+    text = await released_text(services, await release_holds(services, message.from_user.id, keep), t)
+    if text:
+        await message.answer(text)
+    return bool(text)
+
+
+async def language_command(message: Message, dialog_manager: DialogManager, services: AppServices, t: Any) -> None:
+    await _leave(message, services, t)
     await dialog_manager.start(Language.choose, mode=StartMode.RESET_STACK)
 
 
-async def my_bookings_command(message: Message, dialog_manager: DialogManager) -> None:
+async def my_bookings_command(message: Message, dialog_manager: DialogManager, services: AppServices, t: Any) -> None:
+    await _leave(message, services, t)
     await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
     await dialog_manager.start(MyBookings.upcoming, show_mode=ShowMode.SEND)
 
 
-async def cancel_command(message: Message, dialog_manager: DialogManager, services: AppServices) -> None:
-    """Leave whatever is going on; a seat selection in progress is released."""
-    if dialog_manager.has_context():
-        showtime_id = dialog_manager.current_context().dialog_data.get("showtime_id")
-        if isinstance(showtime_id, int):
-            await services.seats.release_all(showtime_id, owner_token(message.from_user.id))
-    await _menu(dialog_manager, "cancelled")
+async def cancel_command(message: Message, dialog_manager: DialogManager, services: AppServices, t: Any) -> None:
+    """Leave whatever is going on, and say exactly what that did: held seats are
+    released; a booking awaiting payment is not cancelled without asking."""
+    booking_id = dialog_manager.current_context().dialog_data.get("booking_id") if dialog_manager.has_context() else None
+    released = await _leave(message, services, t)
+    unpaid = await _unpaid(services, booking_id, message.from_user.id)
+    if unpaid is not None:
+        # The question names the booking and what cancelling does; "No" shows its card.
+        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+        await dialog_manager.start(MyBookings.confirm_cancel, data={"booking_id": unpaid}, show_mode=ShowMode.SEND)
+        return
+    await _menu(dialog_manager, None if released else "cancelled-nothing")
+
+
+async def _unpaid(services: AppServices, booking_id: object, user_id: int) -> int | None:
+    if not isinstance(booking_id, int):
+        return None
+    try:
+        view = await services.bookings.get_for_customer(booking_id, user_id)
+    except NotFound:
+        return None
+    return booking_id if view.booking.status is BookingStatus.AWAITING_PAYMENT else None
 
 
 async def unknown_message(message: Message, dialog_manager: DialogManager) -> None:

@@ -22,6 +22,7 @@ from dialogs.answers import say
 from dialogs.context import Texts, services, texts
 from dialogs.formatting import clip, clock, day_label, money
 from dialogs.i18n import T
+from dialogs.leaving import release_holds, released_text
 from dialogs.pager import pager
 from dialogs.states import Booking
 from domain.catalog import ShowtimeSummary
@@ -151,6 +152,11 @@ async def on_showtime(callback: CallbackQuery, _w: Any, manager: DialogManager, 
     except NotFound:
         say(manager, texts(manager)("error-forged"))
         return
+    # Seats held at another showtime were given up by picking this one.
+    svc = services(manager)
+    released = await release_holds(svc, callback.from_user.id, keep=showtime_id)
+    if released:
+        say(manager, await released_text(svc, released, texts(manager)), alert=True)
     manager.dialog_data["showtime_id"] = showtime_id
     # Back from the seats leads where the showtime was picked.
     manager.dialog_data["picked_on"] = manager.current_context().state.state

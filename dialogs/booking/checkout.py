@@ -23,6 +23,7 @@ from dialogs.formatting import clip, clock, day_label, deadline, money
 from dialogs.i18n import T
 from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.states import Booking
+from domain.catalog import TicketType
 from domain.customer import Customer
 from domain.errors import HoldLost, InvalidSeats, NotFound, PromoRefused, SalesClosed, SeatsUnavailable
 from domain.hall import seat_name
@@ -33,20 +34,38 @@ PROMO_MAX_CHARS = 32
 
 
 def ticket_label(code: str, t: Texts) -> str:
-    """A ticket type's name with the catalog's age rule where it has one."""
     return t(f"ticket-{code}")
 
 
+def _type_name(tt: TicketType, t: Texts) -> str:
+    """The translated name, with the catalog's own where it says more (its age
+    rule: "Child (Kind (bis 11 Jahre))")."""
+    name = ticket_label(tt.code, t)
+    return f"{name} ({tt.name})" if tt.name and tt.name.casefold() != name.casefold() else name
+
+
 async def tickets_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    """Each seat with its ticket type at its price, and what each type costs for
+    the first seat's zone, so the choice is made seeing the prices."""
     t = texts(dialog_manager)
-    types = {tt.code: tt for tt in await services(dialog_manager).catalog.ticket_types()}
-    tickets: dict[str, str] = dialog_manager.dialog_data.get("tickets", {})
+    svc = services(dialog_manager)
+    data = dialog_manager.dialog_data
+    types = await svc.catalog.ticket_types()
+    tickets: dict[str, str] = data.get("tickets", {})
+    try:
+        quote = await svc.checkout.quote(data["showtime_id"], tickets, user_id(dialog_manager))
+    except (InvalidSeats, NotFound):
+        return {"tickets": [], "proof": False, "types": ""}
     items = [
-        (seat, t("ticket-line", seat=seat_name(seat), type=ticket_label(code, t) if code in types else code))
-        for seat, code in tickets.items()
+        (line.seat_code, t("ticket-line", seat=seat_name(line.seat_code), type=ticket_label(line.ticket_type, t),
+                           price=money(line.price, t)))
+        for line in quote.lines
     ]
-    proof = any(types[c].needs_proof for c in tickets.values() if c in types)
-    return {"tickets": items, "proof": proof}
+    base = quote.lines[0].base_price if quote.lines else None
+    listed = " · ".join(f"{_type_name(tt, t)} {money(tt.price(base), t)}" if base else _type_name(tt, t) for tt in types)
+    by_code = {tt.code: tt for tt in types}
+    proof = any(by_code[c].needs_proof for c in tickets.values() if c in by_code)
+    return {"tickets": items, "proof": proof, "types": t("tickets-types", types=listed)}
 
 
 async def on_ticket(callback: CallbackQuery, _w: Any, manager: DialogManager, seat: str) -> None:
@@ -206,6 +225,7 @@ async def _to_pay_window(manager: DialogManager) -> None:
 
 tickets_window = Window(
     T("tickets-title"),
+    Format("{types}"),
     T("tickets-proof", when="proof"),
     Column(Select(Format("{item[1]}"), id="k", item_id_getter=lambda i: i[0], items="tickets", on_click=on_ticket)),
     SwitchTo(T("button-done"), id="kn", state=Booking.summary),

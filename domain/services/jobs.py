@@ -81,6 +81,12 @@ class ReminderService:
             await uow.commit()
         return changed
 
+    async def enabled(self, customer_id: int) -> bool:
+        """Whether the customer gets reminders (on for a customer not known yet)."""
+        async with self.d.uow().read_only() as uow:
+            customer = await uow.customers.get(customer_id)
+        return customer.reminders if customer is not None else True
+
     async def toggle(self, customer_id: int) -> bool | None:
         """Switch a customer's reminders; returns the new state (None: unknown customer)."""
         async with self.d.uow() as uow:

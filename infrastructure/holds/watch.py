@@ -40,6 +40,9 @@ class MemoryHoldWatch:
     async def forget(self, watch: WatchedHold) -> None:
         self._due.pop(watch, None)
 
+    async def of_user(self, user_id: int) -> list[WatchedHold]:
+        return [w for w in self._due if w.user_id == user_id]
+
     async def claim_due(self, limit: int = 100) -> list[WatchedHold]:
         now = self._clock()
         due = [w for w, at in sorted(self._due.items(), key=lambda i: i[1]) if at <= now][:limit]
@@ -78,3 +81,8 @@ class RedisHoldWatch:
 
     async def claim_due(self, limit: int = 100) -> list[WatchedHold]:
         return [_parse(m) for m in await self._claim(keys=[self._key], args=[limit])]
+
+    async def of_user(self, user_id: int) -> list[WatchedHold]:
+        """The customer's watched holds: a scan of the watches matching their id,
+        asked only when they leave the booking flow (a command, a deep link)."""
+        return [_parse(member) async for member, _ in self._redis.zscan_iter(self._key, match=f"{user_id}:*")]

@@ -7,10 +7,17 @@ menu-language = 🌐 Language
 menu-help = ❓ Help
 help-text =
     How to book:
-    1. 🎬 Now showing → a movie → a day → a showtime.
+    1. 🎬 Now showing → a movie → a showtime (today's and tomorrow's are right there).
     2. Tap seats on the map (or ⭐ for the best ones). They are held for you for a few minutes.
-    3. Choose a ticket type per seat, add a promo code if you have one, and check out.
-    Commands: /start menu · /mybookings your tickets · /language change language · /cancel stop what you are doing.
+    3. Check the summary (ticket types and a promo code are optional) and pay by card or PayPal.
+
+    Commands:
+    /start — main menu
+    /mybookings — your bookings, tickets and invoices
+    /reminders — reminders before the show, on or off
+    /language — change the language
+    /cancel — stop what you are doing (held seats are released)
+    /help — this help
 command-start = Main menu
 command-mybookings = My bookings
 command-language = Change language
@@ -93,7 +100,7 @@ hold-lost = Your seats are no longer held. Please pick them again.
 ## Tickets, promo code, summary
 tickets-title = Tap a seat to change its ticket type:
 tickets-proof = Reduced tickets: please show your card or ID at the door.
-ticket-line = { $seat }: { $type }
+ticket-line = { $seat } · { $type } · { $price }
 ticket-adult = Adult
 ticket-child = Child
 ticket-student = Student
@@ -238,3 +245,13 @@ card-expired = ⌛ Not paid in time: the seats are on sale again.
 cancel-what = booking #{ $number } ({ $title }, { $date } { $time }, seats { $seats })
 cancel-ask-refund = Cancel { $what }? { $amount } is refunded to your payment method.
 cancel-ask-unpaid = Cancel { $what }? Nothing has been paid; the seats go back on sale.
+
+holds-released = Seats { $seats } ({ $title }, { $date } { $time }) are released and on sale again.
+cancelled-nothing = Stopped. You held no seats, so nothing else changed.
+
+reminders-state-on = 🔔 Reminders are on: you hear from us { $hours } hours before each show.
+reminders-state-off = 🔕 Reminders are off. Turn them on to hear from us { $hours } hours before each show.
+reminders-button-off = 🔕 Turn reminders off
+reminders-button-on = 🔔 Turn reminders on
+reminders-on-short = Reminders are on.
+reminders-off-short = Reminders are off.

@@ -1,0 +1,65 @@
+"""What leaving the booking flow does to the seats a customer still holds.
+
+A hold left behind (a screen abandoned for /cancel, /language, a deep link or
+another showtime) would keep seats shown as taken to everyone for minutes and
+then end in a "your hold ran out" notice about seats the customer gave up. Each
+hold is watched (dialogs.context.watch_selection), so the watches say where they
+are; leaving releases them and says exactly which seats went back on sale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.context import AppServices, Texts, owner_token
+from dialogs.formatting import clock, day_label
+from domain.errors import NotFound
+from domain.hall import seat_name
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    showtime_id: int
+    seats: tuple[str, ...]
+
+
+async def release_holds(services: AppServices, user_id: int, keep: int | None = None) -> list[Released]:
+    """Release every seat the customer holds, except at showtime ``keep`` (the one
+    they are choosing seats for now)."""
+    watcher = services.hold_watch
+    if watcher is None:
+        return []
+    released = []
+    owner = owner_token(user_id)
+    for watch in await watcher.of_user(user_id):
+        if watch.showtime_id == keep:
+            continue
+        selection = await services.seats.selection(watch.showtime_id, owner)
+        if selection.seats:
+            await services.seats.release_all(watch.showtime_id, owner)
+            released.append(Released(watch.showtime_id, tuple(selection.seats)))
+        await watcher.forget(watch)
+    return released
+
+
+async def released_text(services: AppServices, released: list[Released], t: Texts) -> str:
+    """"Seats K11, K12 (The Last Observatory, Thu 3 Dec 20:00) are free again." per
+    showtime; empty when nothing was held."""
+    lines = []
+    zone = services.policy.zone
+    for item in released:
+        try:
+            showtime, movie, hall = await services.catalog.showtime(item.showtime_id)
+        except NotFound:
+            continue
+        order = sorted(item.seats, key=lambda c: (hall.seats[c].row_index, hall.seats[c].number) if c in hall.seats else (0, 0))
+        lines.append(
+            t(
+                "holds-released",
+                seats=", ".join(seat_name(c) for c in order),
+                title=movie.title_in(t.locale),
+                date=day_label(showtime.starts_at, t, zone),
+                time=clock(showtime.starts_at, zone),
+            )
+        )
+    return "\n".join(lines)
