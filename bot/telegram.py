@@ -23,11 +23,11 @@ from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.protocols import BgManagerFactory
 
 from bot.container import Container
-from dialogs.answers import AnsweringMessageManager
 from dialogs.booking.dialog import booking_dialog
 from dialogs.context import AppServices
 from dialogs.menu import language_dialog, main_menu_dialog
 from dialogs.my_bookings import my_bookings_dialog
+from dialogs.picture_fallback import PictureFallbackMessageManager
 from domain.services.bookings import BookingService
 from domain.services.catalog import CatalogService
 from domain.services.checkout import CheckoutService
@@ -283,7 +283,7 @@ def build_telegram(container: Container, bot: Bot | None = None) -> TelegramRunt
     dp.include_router(reminders_router())
     dp.include_routers(main_menu_dialog(), language_dialog(), booking_dialog(), my_bookings_dialog())
     dp.include_router(fallback_router())
-    bg = setup_dialogs(dp, message_manager=AnsweringMessageManager(), events_isolation=isolation)
+    bg = setup_dialogs(dp, message_manager=PictureFallbackMessageManager(), events_isolation=isolation)
     notifier = HoldExpiryNotifier(bot, services, watcher, bg, translator, languages)
     payment_notices = PaymentNotifier(bot, translator, languages, bg)
     dp["payment_notices"] = payment_notices  # /start paid_<id> tells what the provider says
