@@ -9,13 +9,22 @@ size), so it costs no colour conversion.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
 from domain.hall import Hall
 from domain.seatmap import SeatMap, SeatState
 from infrastructure.render.hall_picture import Area
-from infrastructure.render.hall_pieces import BY_STATE, FRAME, SCREEN, palette_index, seat_fill, seat_state
+from infrastructure.render.hall_pieces import (
+    BACKGROUND,
+    BY_STATE,
+    FRAME,
+    SCREEN,
+    palette_index,
+    seat_fill,
+    seat_state,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +75,41 @@ def draw_screen_bar(draw: ImageDraw.ImageDraw, o: Overview) -> None:
 
 def draw_seats_and_frame(image: Image.Image, o: Overview, seat_map: SeatMap, area: Area) -> None:
     """Every seat as a square in its colour (taken and blocked alike grey), then
-    the outline around ``area``, on top, in the one colour used for nothing else."""
-    draw = ImageDraw.Draw(image)
-    inset = 1 if o.cell >= 4 else 0
+    the outline around ``area``, on top, in the one colour used for nothing else.
+
+    One pixel a seat, enlarged, then the gaps between seats laid over: a few
+    hundred rectangles drawn one by one cost more than the rest of the picture.
+    """
+    hall = seat_map.hall
+    small = Image.new("P", (hall.width, len(hall.rows)), palette_index(BACKGROUND))
+    small.putpalette(image.getpalette() or [])
     taken = palette_index(BY_STATE[SeatState.SOLD])
-    for seat in seat_map.hall.seats.values():
+    pixels = small.load()
+    for seat in hall.seats.values():
         state = seat_state(seat_map, seat)
         ink = taken if state is SeatState.BLOCKED else palette_index(seat_fill(seat, state))
-        x, y = o.box(seat.row_index, seat.column)
-        draw.rectangle((x + inset, y + inset, x + o.cell - 1 - inset, y + o.cell - 1 - inset), fill=ink)
+        pixels[seat.column, seat.row_index] = ink  # type: ignore[index]
+    seats = small.resize((hall.width * o.cell, len(hall.rows) * o.cell), Image.Resampling.NEAREST)
+    if o.cell >= 4:
+        seats.paste(palette_index(BACKGROUND), (0, 0), _gaps(o.cell, hall.width, len(hall.rows)))
+    image.paste(seats, o.box(0, 0))
     if area.row_indices and area.columns:
         x0, y0 = o.box(min(area.row_indices), min(area.columns))
         x1, y1 = o.box(max(area.row_indices) + 1, max(area.columns) + 1)
         # Outside the area's cells, so none of its seats is covered.
         w = o.frame
-        draw.rectangle((x0 - w, y0 - w, x1 + w - 1, y1 + w - 1), outline=palette_index(FRAME), width=w)
+        ImageDraw.Draw(image).rectangle(
+            (x0 - w, y0 - w, x1 + w - 1, y1 + w - 1), outline=palette_index(FRAME), width=w
+        )
+
+
+@lru_cache(maxsize=32)
+def _gaps(cell: int, columns: int, rows: int) -> Image.Image:
+    """A mask of the one-pixel border of every cell."""
+    mask = Image.new("1", (columns * cell, rows * cell), 1)
+    draw = ImageDraw.Draw(mask)
+    for column in range(columns):
+        for row in range(rows):
+            x, y = column * cell, row * cell
+            draw.rectangle((x + 1, y + 1, x + cell - 2, y + cell - 2), fill=0)
+    return mask
