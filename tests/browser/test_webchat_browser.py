@@ -59,12 +59,13 @@ async def test_book_two_seats_and_pay_with_stripe_in_the_browser(browser, tmp_pa
         assert href and href.startswith(f"{chat_url}/pay/stripe/cs_test_"), href
         pay_page = await chat.open_in_new_tab(link)
         assert pay_page.url == href
-        await pay_page.get_by_role("button", name="Pay", exact=True).click()
         # The way back is a t.me deep link, which the playground turns into the web
-        # chat: that tab sends "/start paid_1" as the same customer.
-        await pay_page.wait_for_url(f"{chat_url}/")
-        await WebChat(pay_page).bot_message("Booking #1 —", timeout=15_000)
-        await pay_page.close()
+        # chat: as on a phone, the chat's own tab takes it and sends "/start paid_1"
+        # as the same customer, and the pay page's tab closes.
+        async with pay_page.expect_event("close", timeout=15_000):
+            await pay_page.get_by_role("button", name="Pay", exact=True).click()
+        await chat.page.locator(".message.out .text", has_text="/start paid_1").wait_for()
+        await chat.bot_message("Booking #1 —", timeout=15_000)
 
         # Live, with no reload: the sandbox's webhook reaches the bot, which writes
         # the notice and refreshes the open dialog: the booking's details (the deep

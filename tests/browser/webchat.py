@@ -23,7 +23,8 @@ class WebChat:
 
     async def open(self, base_url: str) -> None:
         await self.page.goto(f"{base_url}/")
-        await self.page.locator("#live-status[data-state=live]").wait_for(timeout=TIMEOUT_MS)
+        # Attached, not visible: on a phone the chat list with the status may be hidden.
+        await self.page.locator("#live-status[data-state=live]").wait_for(state="attached", timeout=TIMEOUT_MS)
 
     async def create_user(self, first_name: str, *, language_code: str = "en") -> None:
         page = self.page

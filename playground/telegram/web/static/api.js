@@ -42,6 +42,9 @@ export const api = {
     const bot = botId == null ? "" : `&bot=${botId}`;
     return request("GET", `control/chats/${chatId}/messages?include_deleted=0${bot}`);
   },
+  // The bot's command menu as this user sees it in the chat (Telegram's order of scopes).
+  commands: (chatId, botId, userId) =>
+    request("GET", `control/chats/${chatId}/commands?bot=${botId}&user_id=${userId}`),
   sendText: (botId, chatId, userId, text) =>
     request("POST", "control/messages", { bot_id: botId, chat_id: chatId, user_id: userId, text }),
   click: (botId, chatId, messageId, userId, data) =>

@@ -3,6 +3,9 @@
 
 import { api } from "./api.js";
 import { ChatView } from "./chatview.js";
+import { CommandMenu } from "./commands.js";
+import { answerHandOffs, deepLinkInAddress, handOff } from "./handoff.js";
+import { cutButtonLabels, Panes } from "./layout.js";
 import { followEvents } from "./live.js";
 import { alertBox, toast } from "./notify.js";
 import { Sidebar } from "./sidebar.js";
@@ -14,12 +17,15 @@ const SAVED = "playground-webchat";
 const START_RETRY_MS = 1000;
 
 class App {
-  constructor() {
+  constructor(link) {
+    this.link = link; // a deep link this tab was opened with, followed once started
     this.store = new Store();
     this.userId = null;
     this.chatKey = null;
+    this.panes = new Panes();
     this.sidebar = new Sidebar(this);
     this.view = new ChatView(this);
+    this.menu = new CommandMenu(this);
     this.store.addEventListener("change", (event) => this.changed(event.detail));
   }
 
@@ -35,7 +41,12 @@ class App {
     }
     this.store.reset(overview);
     this.restore();
-    this.followDeepLink();
+    if (this.link) {
+      history.replaceState(null, "", window.location.pathname);
+      this.followDeepLink(this.link.bot, this.link.start);
+      this.link = null;
+    }
+    answerHandOffs((bot, start) => this.followDeepLink(bot, start));
     followEvents({
       overview,
       onEvent: (event) => this.store.apply(event),
@@ -49,14 +60,11 @@ class App {
   }
 
   // A t.me deep link (the payment pages send the customer back with one) arrives
-  // here as /?start=PAYLOAD&bot=USERNAME: the acting user opens the bot's chat and
-  // sends /start PAYLOAD, as Telegram's app does when such a link is opened.
-  async followDeepLink() {
-    const params = new URLSearchParams(window.location.search);
-    const payload = params.get("start");
-    if (payload == null) return;
-    history.replaceState(null, "", window.location.pathname);
-    const bot = [...this.store.bots.values()].find((b) => b.username === params.get("bot"));
+  // as /?start=PAYLOAD&bot=USERNAME, in this tab or handed over from another
+  // (handoff.js): the acting user opens the bot's chat and sends /start PAYLOAD, as
+  // Telegram's app does when such a link is opened.
+  async followDeepLink(username, payload) {
+    const bot = [...this.store.bots.values()].find((b) => b.username === username);
     if (!bot || this.userId == null || !/^[A-Za-z0-9_-]{1,64}$/.test(payload)) {
       toast("This link is for a bot or a user the playground does not know", "warn");
       return;
@@ -88,6 +96,7 @@ class App {
       return;
     }
     this.selectUser(userId, saved.chatKey);
+    if (this.chatKey) this.panes.showChat();
   }
 
   selectUser(userId, preferredKey = null) {
@@ -96,12 +105,15 @@ class App {
     // Switching the acting member of a group keeps the group open.
     const key = [preferredKey, this.chatKey].find((k) => k && keys.includes(k)) || keys[0] || null;
     this.sidebar.renderUsers();
-    this.openChat(key);
+    // On a phone the person stays in the list, where they may pick another chat.
+    this.openChat(key, { reveal: false });
   }
 
-  openChat(key) {
+  openChat(key, { reveal = true } = {}) {
     this.chatKey = key;
     this.save();
+    if (key && reveal) this.panes.showChat();
+    this.menu.refresh();
     if (key) {
       const chat = this.store.chat(key);
       chat.unread = 0;
@@ -158,10 +170,13 @@ class App {
       case "all":
         this.sidebar.render();
         this.view.renderAll();
+        this.menu.refresh({ force: true });
         break;
       case "lists":
         this.sidebar.render();
         if (this.userId != null && this.chatKey == null) this.selectUser(this.userId);
+        // A bot joined the open group, say: its menu may show now.
+        this.menu.refresh({ force: true });
         if (open) {
           this.view.renderHeader();
           this.view.renderComposer();
@@ -186,6 +201,9 @@ class App {
         break;
       case "action":
         if (open) this.view.renderStatus();
+        break;
+      case "commands":
+        this.menu.refresh({ force: true });
         break;
       default:
         break;
@@ -252,6 +270,7 @@ class App {
       const user = await api.createUser(fields);
       this.store.users.set(user.id, user);
       this.selectUser(user.id);
+      this.panes.showChat();
       return true;
     } catch (error) {
       toast(error.message, "error");
@@ -283,4 +302,8 @@ class App {
   }
 }
 
-new App().start();
+// Tests ask the page which inline button labels are cut (see layout.js).
+window.webchat = { cutButtonLabels };
+
+const link = deepLinkInAddress();
+if (!link || !(await handOff(link))) new App(link).start();

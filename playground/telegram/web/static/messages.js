@@ -62,11 +62,18 @@ function documentPart(doc) {
   return link;
 }
 
+// A button's label is one line of its own, cut with an ellipsis when it does not fit,
+// as Telegram's mobile apps draw it (layout.js finds the cut ones).
+function label(text) {
+  return element("span", "kb-label", text);
+}
+
 function keyboardButton(message, button, ctx) {
   if (button.url !== undefined) {
     const href = safeHref(button.url);
     if (href) {
-      const link = element("a", "kb-button url", button.text);
+      const link = element("a", "kb-button url");
+      link.append(label(button.text));
       link.href = href;
       link.target = "_blank";
       link.rel = "noopener";
@@ -74,7 +81,8 @@ function keyboardButton(message, button, ctx) {
       return link;
     }
   }
-  const node = element("button", "kb-button", button.text);
+  const node = element("button", "kb-button");
+  node.append(label(button.text));
   node.type = "button";
   if (button.callback_data !== undefined) {
     node.dataset.callback = button.callback_data;
@@ -146,6 +154,7 @@ export function renderMessage(message, ctx) {
   node.append(bubble);
   if (message.reply_markup && message.reply_markup.inline_keyboard) {
     node.append(inlineKeyboard(message, message.reply_markup, ctx));
+    node.classList.add("has-keyboard");
   }
   return node;
 }

@@ -115,6 +115,9 @@ export class Store extends EventTarget {
         this.users.set(event.user.id, event.user);
         this.changed("lists");
         return;
+      case "bot.commands":
+        this.changed("commands", { botId: event.bot_id });
+        return;
       case "chat.created":
       case "chat.updated":
         this.groups.set(event.chat.id, event.chat);
