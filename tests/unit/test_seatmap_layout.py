@@ -158,26 +158,38 @@ def test_render_view_shows_a_symbol_per_state() -> None:
     views = plan_views(h)
     cells = {c.seat_code or f"#{i}.{j}": c for v in views for i, row in enumerate(render_view(seat_map, v)) for j, c in enumerate(row)}
     by_seat = {c.seat_code: c for c in cells.values() if c.seat_code}
-    assert by_seat["A-1"].text == "♿A1" and by_seat["A-2"].text == "🤝A2"
-    assert by_seat["A-3"].text == "A3" and by_seat["A-4"].text == "💺A4"
-    assert by_seat["A-5"].text == "🛋A5" and by_seat["A-6"].text == "🛋A6"
+    # Seven buttons share a phone's row here: no room for a kind's mark beside a
+    # name, so a free seat keeps its name ("A1", never a cut "♿…").
+    assert [by_seat[f"A-{n}"].text for n in range(1, 7)] == ["A1", "A2", "A3", "A4", "A5", "A6"]
     assert by_seat["B-2"].text == "✅" and by_seat["B-2"].state is SeatState.YOURS  # your booking
     assert by_seat["B-3"].text == "⏳" and by_seat["B-4"].text == "✅"
-    # Sold and blocked seats cannot be pressed; their buttons carry no seat.
-    texts = sorted(c.text for c in cells.values() if c.seat_code is None)
-    assert texts.count("✖") == 1 and texts.count("·") == 1
+    # A sold seat can be pressed (it is explained as a seat just taken is); a
+    # blocked one cannot, and its button carries no seat.
+    assert by_seat["B-1"].text == "✖" and by_seat["B-1"].state is SeatState.SOLD
+    [blocked] = [c for c in cells.values() if c.state is SeatState.BLOCKED]
+    assert blocked.seat_code is None and blocked.text == "·B7"  # "·" and its name fit in three
+    assert not [c for c in cells.values() if c.seat_code is None and c.state not in (None, SeatState.BLOCKED)]
     spacers = [c for c in cells.values() if c.state is None]
     assert spacers and all(c.text == "\u2800" and c.seat_code is None for c in spacers)
     # Every button has visible, short text.
     assert all(c.text.strip() and len(c.text) <= 6 for c in cells.values())
 
 
+def test_render_view_marks_kinds_and_states_beside_the_name_where_there_is_room() -> None:
+    h = hall(("A", "wcvdd"), ("B", "sssss"))
+    seat_map = build_seat_map(h, sold={"B-1": 9, "B-2": 1}, holders={"B-3": "other"}, owner="me", customer_id=1)
+    [view] = plan_views(h)  # five buttons a row: room for a mark and a name
+    by_seat = {c.seat_code: c for row in render_view(seat_map, view) for c in row if c.seat_code}
+    assert [by_seat[f"A-{n}"].text for n in range(1, 6)] == ["♿A1", "🤝A2", "💺A3", "🛋A4", "🛋A5"]
+    assert [by_seat[f"B-{n}"].text for n in range(1, 6)] == ["✖B1", "✅B2", "⏳B3", "B4", "B5"]
+
+
 def test_render_view_takes_other_symbols() -> None:
-    h = hall(("F", "sss"))
+    h = hall(("F", "svs"))
     seat_map = build_seat_map(h, sold={"F-1": 2}, holders={}, owner=None, customer_id=None)
-    symbols = SeatSymbols(free="{number}", sold="x")
+    symbols = SeatSymbols(vip="V", sold="x")
     [row] = render_view(seat_map, plan_views(h)[0], symbols)
-    assert [c.text for c in row] == ["x", "2", "3"]
+    assert [c.text for c in row] == ["xF1", "VF2", "F3"]
 
 
 def test_views_with_free_counts_free_seats_per_view() -> None:
