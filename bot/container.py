@@ -114,6 +114,8 @@ class Container:
 
     @functools.cached_property
     def payments(self) -> PaymentService:
+        from infrastructure.i18n import Translator
+        from infrastructure.i18n.checkout_texts import TranslatedCheckoutTexts
         from infrastructure.payments.paypal_gateway import PayPalGateway
         from infrastructure.payments.stripe_gateway import StripeGateway
 
@@ -131,7 +133,9 @@ class Container:
                 # PayPal brings the buyer back to us; we capture, then send them to the bot.
                 return_url=s.public_url.rstrip("/") + "/payments/paypal/return",
             )
-        return PaymentService(self.deps, gateways, ReturnLinks(self.links.paid, self.links.unpaid))
+        links = ReturnLinks(self.links.paid, self.links.unpaid)
+        # The pay pages speak the customer's language, as the chat does.
+        return PaymentService(self.deps, gateways, links, TranslatedCheckoutTexts(Translator()))
 
     def hall_pictures(self) -> object | None:
         """Rendered hall pictures for the seat map (None: text and keyboard only)."""

@@ -84,6 +84,39 @@ class CheckoutRequest:
     cancel_url: str
     expires_at: datetime
     idempotency_key: str
+    locale: str = "en"  # the customer's language: the provider's page speaks it
+    # When the booking lapses, in the customer's words with the cinema's zone named
+    # ("Pay by 18:30 CET"): the page is read wherever the customer is.
+    deadline_note: str = ""
+
+
+class CheckoutTexts(Protocol):
+    """What a provider's pay page says about a booking, in the customer's language
+    (a port: the translation layer implements it, bot/container wires it)."""
+
+    def line(self, locale: str, title: str, seat: str, ticket_type: str) -> str:
+        """A ticket's line: the movie, the seat and the ticket type by its name."""
+        ...
+
+    def description(self, locale: str, title: str, booking_id: int) -> str: ...
+
+    def deadline(self, locale: str, deadline: datetime, zone: str) -> str:
+        """Until when to pay, the cinema's zone named ("Pay by 18:30 CET")."""
+        ...
+
+
+class UntranslatedTexts:
+    """Lines named by codes and no deadline: for a PaymentService built without the
+    translation layer (tests, tools); the bot always wires translated texts."""
+
+    def line(self, locale: str, title: str, seat: str, ticket_type: str) -> str:
+        return f"{title} — {seat} ({ticket_type})"
+
+    def description(self, locale: str, title: str, booking_id: int) -> str:
+        return f"{title}, booking #{booking_id}"
+
+    def deadline(self, locale: str, deadline: datetime, zone: str) -> str:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,14 @@ from domain.errors import NotFound, PaymentMismatch, PaymentNotPossible, Payment
 from domain.payments import (
     CheckoutLine,
     CheckoutRequest,
+    CheckoutTexts,
     Payment,
     PaymentGateway,
     PaymentProvider,
     PaymentStatus,
     ProviderPayment,
     ProviderStatus,
+    UntranslatedTexts,
 )
 from domain.services.bookings import BookingService, PaymentOutcome
 from domain.services.reconcile import ReconcileReport, reconcile
@@ -52,11 +54,16 @@ class ReturnLinks:
 
 class PaymentService:
     def __init__(
-        self, deps: Deps, gateways: Mapping[PaymentProvider, PaymentGateway], links: ReturnLinks
+        self,
+        deps: Deps,
+        gateways: Mapping[PaymentProvider, PaymentGateway],
+        links: ReturnLinks,
+        texts: CheckoutTexts | None = None,
     ) -> None:
         self.d = deps
         self.gateways = gateways
         self.links = links
+        self.texts = texts or UntranslatedTexts()
         self.bookings = BookingService(deps)
         self.refunds = Refunds(self)
         self._installation: str | None = None
@@ -97,9 +104,9 @@ class PaymentService:
                     return existing
             _, movie, _ = await load_showtime(uow, booking.showtime_id)
             customer = await uow.customers.get(customer_id)
-        # The pay page names the movie as the customer reads it.
-        title = movie.title_in(customer.language if customer else "")
-        request = await self._request(booking, title, customer_id, provider, len(payments) + 1)
+        # The pay page speaks the customer's language and names the movie as they read it.
+        locale = customer.language if customer else "en"
+        request = await self._request(booking, movie.title_in(locale), locale, provider, len(payments) + 1)
         checkout = await gateway.create_checkout(request)
         payment = Payment(
             id=None,
@@ -118,28 +125,34 @@ class PaymentService:
         return payment
 
     async def _request(
-        self, booking: Booking, title: str, customer_id: int, provider: PaymentProvider, attempt: int
+        self, booking: Booking, title: str, locale: str, provider: PaymentProvider, attempt: int
     ) -> CheckoutRequest:
         assert booking.id is not None
+        texts = self.texts
         lines = tuple(
-            CheckoutLine(f"{title} — {seat.seat_code} ({seat.ticket_type})", seat.total) for seat in booking.seats
+            CheckoutLine(texts.line(locale, title, seat.seat_code, seat.ticket_type), seat.total)
+            for seat in booking.seats
         )
-        # Everything sent is derived from the booking, never from the clock; the key
-        # carries a digest of it, so a retry sends the same request under the same
-        # key and a changed request can never reuse an old key.
+        description = texts.description(locale, title, booking.id)
+        deadline = texts.deadline(locale, booking.expires_at, self.d.policy.timezone)
+        # Everything sent is derived from the booking (and the customer's language),
+        # never from the clock; the key carries a digest of it, so a retry sends the
+        # same request under the same key and a changed request never reuses an old key.
         digest = hashlib.sha256(
-            repr((lines, booking.total, booking.expires_at.isoformat())).encode()
+            repr((lines, booking.total, booking.expires_at.isoformat(), locale, description, deadline)).encode()
         ).hexdigest()[:12]
         return CheckoutRequest(
             booking_id=booking.id,
-            customer_id=customer_id,
+            customer_id=booking.customer_id,
             lines=lines,
             total=booking.total,
-            description=f"{title}, booking #{booking.id}",
+            description=description,
             success_url=self.links.success(booking.id),
             cancel_url=self.links.cancel(booking.id),
             expires_at=booking.expires_at,
             idempotency_key=await self.key("booking", booking.id, provider, attempt, digest),
+            locale=locale,
+            deadline_note=deadline,
         )
 
     async def handle_event(

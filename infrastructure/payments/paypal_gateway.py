@@ -42,6 +42,7 @@ from infrastructure.payments.paypal_answers import (
     refused,
     safe_id,
 )
+from infrastructure.payments.locales import paypal_locale
 from infrastructure.payments.units import to_paypal_value
 
 log = logging.getLogger(__name__)
@@ -212,7 +213,7 @@ class PayPalGateway:
         unit: dict[str, Any] = {
             "reference_id": booking,
             "custom_id": booking,
-            "description": request.description[:127],
+            "description": _unit_description(request),
             "amount": {"currency_code": currency, "value": to_paypal_value(request.total)},
         }
         item_total = sum(line.amount.amount * line.quantity for line in request.lines)
@@ -232,22 +233,18 @@ class PayPalGateway:
                 }
                 for line in request.lines
             ]
-        body = {
-            "intent": "CAPTURE",
-            "purchase_units": [unit],
-            # experience_context replaces the deprecated application_context.
-            "payment_source": {
-                "paypal": {
-                    "experience_context": {
-                        "return_url": self.return_url or request.success_url,
-                        "cancel_url": request.cancel_url,
-                        "brand_name": self.brand_name,
-                        "user_action": "PAY_NOW",
-                        "shipping_preference": "NO_SHIPPING",
-                    }
-                }
-            },
+        experience: dict[str, Any] = {
+            "return_url": self.return_url or request.success_url,
+            "cancel_url": request.cancel_url,
+            "brand_name": self.brand_name,
+            "user_action": "PAY_NOW",
+            "shipping_preference": "NO_SHIPPING",
         }
+        locale = paypal_locale(request.locale)
+        if locale:
+            experience["locale"] = locale
+        # experience_context replaces the deprecated application_context.
+        body = {"intent": "CAPTURE", "purchase_units": [unit], "payment_source": {"paypal": {"experience_context": experience}}}
         order = await self._ok("POST", "/v2/checkout/orders", body=body, request_id=request.idempotency_key)
         url = link_of(order, "payer-action") or link_of(order, "approve")
         if not order.get("id") or not url:
@@ -328,3 +325,13 @@ class PayPalGateway:
         return event
 
 
+PAYPAL_TEXT_MAX = 127  # characters of a purchase unit's description (PayPal's limit)
+
+
+def _unit_description(request: CheckoutRequest) -> str:
+    """What the order is for, the deadline first: PayPal's page shows the unit's
+    description, and a long title must not push the deadline past the limit."""
+    if not request.deadline_note:
+        return request.description[:PAYPAL_TEXT_MAX]
+    text = f"{request.deadline_note} · {request.description}"
+    return text if len(text) <= PAYPAL_TEXT_MAX else text[: PAYPAL_TEXT_MAX - 1].rstrip() + "…"

@@ -25,6 +25,7 @@ from domain.payments import (
     Refusal,
     RefundStatus,
 )
+from infrastructure.payments.locales import stripe_locale
 from infrastructure.payments.units import STRIPE_MAXIMUM, from_stripe, stripe_minimum, to_stripe
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ STRIPE_MIN_EXPIRY = timedelta(minutes=31)
 # payment window, so it is not offered. A session that still completes unpaid
 # (an account with other defaults) is handled as PROCESSING.
 PAYMENT_METHODS = ("card",)
+CUSTOM_TEXT_MAX = 1200  # characters of a custom_text message (Stripe's limit)
 _TRANSIENT = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 _MISCONFIGURED = (stripe.AuthenticationError, stripe.PermissionError)
 _REFUND_STATUS = {
@@ -83,7 +85,7 @@ class StripeGateway:
         if total > STRIPE_MAXIMUM:
             raise ProviderRefused(Refusal.AMOUNT_TOO_LARGE)
         booking = str(request.booking_id)
-        params = {
+        params: dict[str, Any] = {
             "mode": "payment",
             "payment_method_types": list(PAYMENT_METHODS),
             "line_items": [
@@ -103,7 +105,12 @@ class StripeGateway:
             "metadata": {"booking_id": booking, "customer_id": str(request.customer_id)},
             "payment_intent_data": {"metadata": {"booking_id": booking}, "description": request.description[:500]},
             "expires_at": int((request.expires_at + STRIPE_MIN_EXPIRY).timestamp()),
+            "locale": stripe_locale(request.locale),
         }
+        if request.deadline_note:
+            # Shown beside the pay button. The session itself outlives the booking
+            # (see STRIPE_MIN_EXPIRY), so the page must say when the booking lapses.
+            params["custom_text"] = {"submit": {"message": request.deadline_note[:CUSTOM_TEXT_MAX]}}
         session = await self._call(
             "create a checkout session",
             self._client.v1.checkout.sessions.create_async, params, {"idempotency_key": request.idempotency_key},

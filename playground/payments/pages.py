@@ -14,14 +14,15 @@ box-shadow:0 1px 4px rgba(0,0,0,.15)}
 h1{font-size:1.2rem;margin-top:0}table{width:100%;border-collapse:collapse}
 td{padding:.3rem 0}td.n{text-align:right}tr.total td{border-top:1px solid #ccc;font-weight:bold}
 .note{color:#555;font-size:.9rem}.error{color:#b00020;font-weight:bold}.ok{color:#0a7d32;font-weight:bold}
+.submit{font-weight:bold;margin-bottom:0}
 form{display:inline-block;margin:.8rem .4rem 0 0}
 button{padding:.5rem 1rem;border-radius:4px;border:1px solid #888;background:#fff;cursor:pointer}
 button.primary{background:#635bff;color:#fff;border-color:#635bff}
 """
 
 
-def page(title: str, body: str, status: int = 200) -> web.Response:
-    html = (f"<!doctype html><html><head><meta charset=\"utf-8\">"
+def page(title: str, body: str, status: int = 200, lang: str = "en") -> web.Response:
+    html = (f"<!doctype html><html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
             f"<body><main>{body}</main></body></html>")

@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -86,6 +87,23 @@ def _request(booking_id: int = 7, key: str = "k1", total: int = 2200) -> Checkou
         expires_at=datetime.now(timezone.utc) + timedelta(minutes=15),
         idempotency_key=key,
     )
+
+
+async def test_the_order_is_told_the_locale_and_the_deadline(sandbox: Sandbox, gateway: PayPalGateway):
+    request = _request(key="k-ru")
+    lines = (CheckoutLine("Дюна — F-3 (Взрослый)", Money(1200, "EUR")), CheckoutLine("Дюна — F-4 (Студенческий)", Money(1000, "EUR")))
+    long_title = "Дюна: Часть вторая — расширенная режиссёрская версия с прологом, антрактом, эпилогом и интервью, бронь №7"
+    checkout = await gateway.create_checkout(
+        replace(request, lines=lines, locale="ru", deadline_note="Оплатите до 18:30 CET", description=long_title)
+    )
+    [order] = await sandbox.control.paypal_orders()
+    unit = order["purchase_units"][0]
+    assert [item["name"] for item in unit["items"]] == ["Дюна — F-3 (Взрослый)", "Дюна — F-4 (Студенческий)"]
+    # The deadline first, so that a long title is what gives way to PayPal's 127 characters.
+    assert unit["description"].startswith("Оплатите до 18:30 CET · Дюна: Часть вторая")
+    assert len(unit["description"]) == 127 and unit["description"].endswith("…")
+    page = await sandbox.control.paypal_page(checkout.provider_ref)
+    assert '<html lang="ru">' in page and "Оплатите до 18:30 CET" in page and "12,00\xa0€" in page
 
 
 def test_amounts_are_exact_decimal_strings():

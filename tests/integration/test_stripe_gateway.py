@@ -98,9 +98,9 @@ async def test_currency_exponents_jpy_and_kwd(sandbox):
     jpy = await gateway.create_checkout(_single(Money(1500, "JPY"), "k-jpy"))  # 1500 yen, not 150000
     await control.pay(jpy.provider_ref)
     assert (await gateway.fetch(jpy.provider_ref)).amount == Money(1500, "JPY")
-    assert "1500 JPY" in await control.stripe_page(jpy.provider_ref)
+    assert "¥1,500" in await control.stripe_page(jpy.provider_ref)  # the page in English (the request's locale)
     kwd = await gateway.create_checkout(_single(Money(1500, "KWD"), "k-kwd"))  # 1.500 KWD
-    assert "1.500 KWD" in await control.stripe_page(kwd.provider_ref)
+    assert "KWD1.500" in await control.stripe_page(kwd.provider_ref)
     await control.pay(kwd.provider_ref)
     assert (await gateway.fetch(kwd.provider_ref)).amount == Money(1500, "KWD")
     with pytest.raises(ProviderRefused) as odd:  # Stripe settles KWD in steps of 0.010
@@ -174,3 +174,23 @@ async def test_wrong_key_or_account_is_misconfiguration(sandbox):
     gateway, _ = sandbox
     with pytest.raises(PaymentsMisconfigured):  # a session of another account
         await gateway.fetch("cs_test_not_in_this_account")
+
+
+async def test_the_session_is_told_the_locale_and_the_deadline(sandbox):
+    gateway, control = sandbox
+    request = replace(
+        _request(key="k-ru"),
+        lines=(CheckoutLine("Дюна — F-3 (Взрослый)", Money(1200, "EUR")), CheckoutLine("Дюна — F-4 (Студенческий)", Money(1000, "EUR"))),
+        locale="ru",
+        deadline_note="Оплатите до 18:30 CET",
+    )
+    checkout = await gateway.create_checkout(request)
+    [session] = [s for s in await control.stripe_sessions() if s["id"] == checkout.provider_ref]
+    assert session["locale"] == "ru"
+    assert session["custom_text"]["submit"] == {"message": "Оплатите до 18:30 CET"}
+    page = await control.stripe_page(checkout.provider_ref)
+    assert "Дюна — F-4 (Студенческий) × 1" in page and "Оплатите до 18:30 CET" in page and "22,00\xa0€" in page
+    # A language Stripe's page does not speak: the browser's ("auto"); none of its own words.
+    plain = await gateway.create_checkout(replace(_request(key="k-uk"), locale="uk"))
+    [other] = [s for s in await control.stripe_sessions() if s["id"] == plain.provider_ref]
+    assert other["locale"] == "auto" and other["custom_text"]["submit"] is None

@@ -12,6 +12,7 @@ from typing import Any
 
 from playground.payments.clock import iso_time
 from playground.payments.money import format_decimal, paypal_digits
+from playground.payments.paypal.items import ItemSpec
 
 MERCHANT = {"email_address": "merchant@example.com", "merchant_id": "PLAYGROUNDMRCH"}
 PAYER_ID = "PLAYGROUNDPAYR"
@@ -87,6 +88,7 @@ class Unit:
     soft_descriptor: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # items, breakdown: echoed back
     captures: list[Capture] = field(default_factory=list)
+    items: list[ItemSpec] = field(default_factory=list)  # as read, for the approval page
 
     def to_json(self) -> dict[str, Any]:
         amount: dict[str, Any] = money(self.amount, self.currency)
@@ -116,6 +118,7 @@ class Order:
     cancel_url: str | None = None
     brand_name: str | None = None
     payer_action: bool = False     # made with payment_source.paypal.experience_context
+    locale: str | None = None      # the approval page's language ("ru-RU")
     status: str = "CREATED"        # or PAYER_ACTION_REQUIRED, APPROVED, COMPLETED
     updated: float | None = None
     payer: dict[str, Any] | None = None

@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from playground.payments import pages
+from playground.payments import page_words, pages
 from playground.payments.httputil import json_response, wants_json
-from playground.payments.money import display, paypal_digits
+from playground.payments.money import paypal_digits
 from playground.payments.paypal.api import ACTION_ROUTE, PAGE_ROUTE
 from playground.payments.paypal.objects import PAYER_ID, Order
 from playground.payments.paypal.sandbox import ActionRefused, PayPalSandbox
@@ -36,7 +36,8 @@ class PayPalApprovePage:
         order = self.sandbox.orders.get(request.match_info["order_id"])
         if order is None:
             return pages.not_found("No such order.")
-        return pages.page("PayPal (playground)", self._render(request, order))
+        return pages.page("PayPal (playground)", self._render(request, order),
+                          lang=page_words.language(order.locale))
 
     async def act(self, request: web.Request) -> web.Response:
         action = request.match_info["action"]
@@ -67,17 +68,30 @@ class PayPalApprovePage:
         raise web.HTTPSeeOther(target)
 
     def _render(self, request: web.Request, order: Order) -> str:
-        lines = []
+        locale = order.locale
+
+        def amount(minor: int, currency: str) -> str:
+            return page_words.amount(minor, currency, paypal_digits(currency), locale)
+
+        lines: list[tuple[str, str]] = []
+        described: list[str] = []
         for unit in order.units:
-            digits = paypal_digits(unit.currency)
-            lines.append((unit.description or unit.reference_id,
-                          display(unit.amount, unit.currency, digits)))
+            if not unit.items:  # the unit as one line, its description naming it
+                lines.append((unit.description or unit.reference_id, amount(unit.amount, unit.currency)))
+                continue
+            # PayPal's page lists the items and says what the purchase is above them.
+            described += [unit.description] if unit.description else []
+            for item in unit.items:
+                name = f"{item.name} × {item.quantity}" + (f" — {item.description}" if item.description else "")
+                lines.append((name, amount(item.unit_amount * item.quantity, unit.currency)))
         currency = order.units[0].currency
         total = sum(u.amount for u in order.units if u.currency == currency)
-        title = f"Pay {order.brand_name}" if order.brand_name else "Pay with PayPal"
+        title = (page_words.word(locale, "pay-to", brand=order.brand_name) if order.brand_name
+                 else page_words.word(locale, "pay-with-paypal"))
         parts = [f"<h1>{escape(title)}</h1>",
                  pages.message("PayPal stand-in: sandbox buyer, no money moves."),
-                 pages.rows(lines, ("Total", display(total, currency, paypal_digits(currency))))]
+                 *(pages.message(text, "submit") for text in described),
+                 pages.rows(lines, (page_words.word(locale, "total"), amount(total, currency)))]
         if order.last_error:
             parts.append(pages.message(order.last_error, "error"))
 
@@ -87,10 +101,10 @@ class PayPalApprovePage:
         if order.status in ("CREATED", "PAYER_ACTION_REQUIRED"):
             if self.sandbox.clock() > order.expires_at:
                 parts.append(pages.message("This order has expired.", "error"))
-            parts += [pages.button(action("approve"), "Approve", primary=True),
+            parts += [pages.button(action("approve"), page_words.word(locale, "approve"), primary=True),
                       pages.button(action("fail"), "Fail (funding declined)"),
                       pages.button(action("approve-late"), "Approve late"),
-                      pages.button(action("cancel"), "Cancel")]
+                      pages.button(action("cancel"), page_words.word(locale, "cancel"))]
         else:
             parts.append(pages.message(f"Order {order.status.lower()}.", "ok"))
         return "".join(parts)

@@ -12,8 +12,11 @@ from urllib.parse import urlsplit
 
 from playground.payments.money import AmountError, paypal_digits, parse_decimal
 from playground.payments.paypal.errors import PayPalError
+from playground.payments.paypal.items import ItemSpec, items
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# PayPal's `language`: ISO 639 language, optional script, optional ISO 3166 region ("ru-RU").
+_LOCALE = re.compile(r"^[a-z]{2}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
 MAX_UNITS = 10
 
 
@@ -27,6 +30,7 @@ class UnitSpec:
     invoice_id: str | None
     soft_descriptor: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+    items: list[ItemSpec] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class OrderSpec:
     cancel_url: str | None
     brand_name: str | None
     payer_action: bool
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,7 @@ def order_spec(body: Any) -> OrderSpec:
         cancel_url=_url(context, "cancel_url", where),
         brand_name=_text(context, "brand_name", where, 127),
         payer_action=payer_action,
+        locale=_locale(context, where),
     )
 
 
@@ -134,6 +140,7 @@ def _unit(raw: Any, index: int) -> UnitSpec:
         invoice_id=_text(raw, "invoice_id", where, 127),
         soft_descriptor=_text(raw, "soft_descriptor", where, 22),
         extra=extra,
+        items=items(raw.get("items"), raw, currency, amount, where, _amount),
     )
 
 
@@ -165,6 +172,15 @@ def _text(raw: dict[str, Any], key: str, where: str, max_length: int) -> str | N
         raise PayPalError.invalid(f"{where}/{key}", "INVALID_STRING_LENGTH"
                                   if isinstance(value, str) else "INVALID_PARAMETER_SYNTAX", value,
                                   f"The value of {key} must be 1 to {max_length} characters.")
+    return value
+
+
+def _locale(raw: dict[str, Any], where: str) -> str | None:
+    value = raw.get("locale")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 2 <= len(value) <= 10 or not _LOCALE.match(value):
+        raise PayPalError.invalid(f"{where}/locale", "INVALID_PARAMETER_SYNTAX", value)
     return value
 
 

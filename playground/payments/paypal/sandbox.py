@@ -104,9 +104,9 @@ class PayPalSandbox:
             units=[Unit(reference_id=u.reference_id, currency=u.currency, amount=u.amount,
                         description=u.description, custom_id=u.custom_id,
                         invoice_id=u.invoice_id, soft_descriptor=u.soft_descriptor,
-                        extra=dict(u.extra)) for u in spec.units],
+                        extra=dict(u.extra), items=list(u.items)) for u in spec.units],
             return_url=spec.return_url, cancel_url=spec.cancel_url, brand_name=spec.brand_name,
-            payer_action=spec.payer_action,
+            payer_action=spec.payer_action, locale=spec.locale,
             # With payment_source.paypal PayPal answers PAYER_ACTION_REQUIRED and a
             # "payer-action" link; with application_context CREATED and "approve".
             status="PAYER_ACTION_REQUIRED" if spec.payer_action else "CREATED")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.payments.stripe.page_params import custom_text_json
+
 # The version stamped on events (Stripe uses the account's default version).
 API_VERSION = "2024-06-20"
 
@@ -74,6 +76,7 @@ class CheckoutSession:
     payment_intent: str | None = None
     customer_details: dict[str, Any] | None = None
     last_error: str | None = None        # shown on the pay page after a decline
+    custom_text: dict[str, str] = field(default_factory=dict)  # place -> the shop's words on the page
 
     @property
     def amount_total(self) -> int:
@@ -94,6 +97,7 @@ class CheckoutSession:
             "customer": None,
             "customer_details": self.customer_details,
             "customer_email": self.customer_email,
+            "custom_text": custom_text_json(self.custom_text),
             "expires_at": self.expires_at,
             "livemode": False,
             "locale": self.locale,

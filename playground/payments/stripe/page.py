@@ -12,15 +12,14 @@ script sending `Accept: application/json` gets {"session", "redirect_url", "erro
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from html import escape
 from typing import Callable
 
 from aiohttp import web
 
-from playground.payments import pages
+from playground.payments import page_words, pages
 from playground.payments.httputil import json_response, wants_json
-from playground.payments.money import display, stripe_digits
+from playground.payments.money import stripe_digits
 from playground.payments.stripe.api import ACTION_ROUTE, PAGE_ROUTE
 from playground.payments.stripe.objects import CheckoutSession
 from playground.payments.stripe.sandbox import ActionRefused, StripeSandbox
@@ -41,7 +40,8 @@ class StripePayPage:
         session = self.sandbox.sessions.get(request.match_info["session_id"])
         if session is None:
             return pages.not_found("No such Checkout Session.")
-        return pages.page("Stripe Checkout (playground)", self._render(request, session))
+        return pages.page("Stripe Checkout (playground)", self._render(request, session),
+                          lang=page_words.language(session.locale))
 
     async def act(self, request: web.Request) -> web.Response:
         action = request.match_info["action"]
@@ -83,11 +83,15 @@ class StripePayPage:
 
     def _render(self, request: web.Request, session: CheckoutSession) -> str:
         digits = stripe_digits(session.currency)
-        lines = [(f"{item.name} × {item.quantity}", display(item.amount, session.currency, digits))
-                 for item in session.line_items]
+        locale = session.locale
+
+        def amount(minor: int) -> str:
+            return page_words.amount(minor, session.currency, digits, locale)
+
+        lines = [(f"{item.name} × {item.quantity}", amount(item.amount)) for item in session.line_items]
         parts = ["<h1>Checkout</h1>",
                  pages.message("Stripe Checkout stand-in: test mode, no money moves."),
-                 pages.rows(lines, ("Total", display(session.amount_total, session.currency, digits)))]
+                 pages.rows(lines, (page_words.word(locale, "total"), amount(session.amount_total)))]
         if session.last_error:
             parts.append(pages.message(session.last_error, "error"))
 
@@ -96,31 +100,35 @@ class StripePayPage:
 
         card = "card" in session.payment_method_types
         if session.status == "open":
-            expires = datetime.fromtimestamp(session.expires_at, tz=timezone.utc)
-            parts.append(pages.message(f"Expires at {expires:%Y-%m-%d %H:%M} UTC."))
+            # Checkout shows no expiry of its own (the session may outlive what the
+            # shop sells); the shop's words beside the pay button are what the buyer reads.
+            if "submit" in session.custom_text:
+                parts.append(pages.message(session.custom_text["submit"], "submit"))
             if card:
-                parts += [pages.button(action("pay"), "Pay", primary=True),
+                parts += [pages.button(action("pay"), page_words.word(locale, "pay"), primary=True),
                           pages.button(action("fail"), "Fail (card declined)"),
                           pages.button(action("pay-late"), "Pay late")]
             if "sepa_debit" in session.payment_method_types:
                 parts.append(pages.button(action("pay-sepa"),
                                           "Pay by SEPA Direct Debit (settles later)",
                                           primary=not card))
-            parts.append(pages.button(action("cancel"), "Cancel"))
+            parts.append(pages.button(action("cancel"), page_words.word(locale, "cancel")))
         elif session.status == "expired":
-            parts.append(pages.message("This Checkout Session has expired.", "error"))
+            parts.append(pages.message(page_words.word(locale, "expired"), "error"))
             if card:
                 parts.append(pages.button(action("pay-late"), "Pay late (after expiry)"))
-            parts.append(pages.button(action("cancel"), "Back"))
+            parts.append(pages.button(action("cancel"), page_words.word(locale, "back")))
         else:
             parts += self._complete(session, action)
+        if "after_submit" in session.custom_text:
+            parts.append(pages.message(session.custom_text["after_submit"]))
         return "".join(parts)
 
     def _complete(self, session: CheckoutSession, action: Callable[[str], str]) -> list[str]:
         parts: list[str] = []
         intent = self.sandbox.payment_intents.get(session.payment_intent or "")
         if session.payment_status == "paid":
-            parts.append(pages.message("Paid. Thank you!", "ok"))
+            parts.append(pages.message(page_words.word(session.locale, "paid"), "ok"))
         elif intent is not None and intent.status == "processing":
             parts += [pages.message("SEPA Direct Debit submitted: the payment is processing "
                                     "and settles later."),
@@ -130,7 +138,7 @@ class StripePayPage:
             parts.append(pages.message("The SEPA Direct Debit failed: nothing was paid.", "error"))
         success = _fill(session.success_url, session)
         if success:
-            parts.append(f'<p><a href="{escape(success)}">Continue</a></p>')
+            parts.append(f'<p><a href="{escape(success)}">{escape(page_words.word(session.locale, "continue"))}</a></p>')
         return parts
 
 

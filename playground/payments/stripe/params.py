@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from playground.payments.money import stripe_three_decimal
+from playground.payments.stripe import page_params
 from playground.payments.stripe.errors import StripeError
 
 MIN_EXPIRY = 30 * 60
@@ -23,12 +24,12 @@ MAX_UNIT_AMOUNT = 99_999_999
 _SESSION_MODELLED = {
     "mode", "line_items", "success_url", "cancel_url", "client_reference_id", "metadata",
     "expires_at", "customer_email", "payment_intent_data", "expand", "locale",
-    "payment_method_types",
+    "payment_method_types", "custom_text",
 }
 # Accepted and ignored: they change how Stripe's page looks, not what is paid.
 _SESSION_IGNORED = {
     "allow_promotion_codes", "billing_address_collection", "submit_type",
-    "phone_number_collection", "customer_creation", "consent_collection", "custom_text",
+    "phone_number_collection", "customer_creation", "consent_collection",
     "invoice_creation", "automatic_tax", "tax_id_collection", "shipping_address_collection",
     "after_expiration", "payment_method_options", "custom_fields",
     "payment_method_collection", "ui_mode", "currency",
@@ -88,6 +89,7 @@ class SessionSpec:
     intent_metadata: dict[str, str] = field(default_factory=dict)
     intent_description: str | None = None
     payment_method_types: tuple[str, ...] = ("card",)
+    custom_text: dict[str, str] = field(default_factory=dict)  # place -> message
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,11 @@ def session_spec(params: Mapping[str, Any], now: int) -> SessionSpec:
                                     max_length=200),
         metadata=metadata(params.get("metadata"), "metadata"),
         customer_email=_string(params, "customer_email", "customer_email"),
-        locale=_string(params, "locale", "locale"),
+        locale=page_params.locale(params),
         intent_metadata=metadata(intent.get("metadata"), "payment_intent_data[metadata]"),
         intent_description=_string(intent, "description", "payment_intent_data[description]"),
         payment_method_types=methods,
+        custom_text=page_params.custom_text(params.get("custom_text")),
     )
 
 

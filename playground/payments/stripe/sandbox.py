@@ -137,7 +137,8 @@ class StripeSandbox:
             customer_email=spec.customer_email, locale=spec.locale,
             intent_metadata=dict(spec.intent_metadata),
             intent_description=spec.intent_description,
-            payment_method_types=list(spec.payment_method_types))
+            payment_method_types=list(spec.payment_method_types),
+            custom_text=dict(spec.custom_text))
         self.sessions[session_id] = session
         self._open.add(session_id)
         return session
