@@ -10,8 +10,9 @@ from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Column, Row, Scroll
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
+from dialogs.booking_card import cancel_question, card_text
 from dialogs.context import services, texts, user_id
-from dialogs.formatting import clip, clock, money
+from dialogs.formatting import clip, clock, day_label
 from dialogs.i18n import T
 from dialogs.movies import movie_title
 from dialogs.paying import open_link, pay_flags, pay_row
@@ -31,7 +32,7 @@ def _label(view: BookingView, manager: DialogManager) -> str:
             "booking-button",
             number=view.booking.id,
             title=movie_title(view.movie, t),
-            date=local.strftime("%d.%m."),
+            date=day_label(local, t),
             time=clock(view.showtime.starts_at, zone),
             status=t(f"status-{view.booking.status}"),
         ),
@@ -63,37 +64,44 @@ async def detail_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, An
     except NotFound:
         return {"detail": t("booking-gone"), "cancellable": False}
     b = view.booking
-    zone = svc.policy.zone
-    lines = "\n".join(
-        t("summary-line", seat=s.seat_code, type=t(f"ticket-{s.ticket_type}"), price=money(s.total)) for s in b.seats
-    )
-    detail = t(
-        "booking-detail",
-        number=b.id,
-        title=clip(view.movie.title, 60),
-        date=view.showtime.starts_at.astimezone(zone).strftime("%d.%m.%Y"),
-        time=clock(view.showtime.starts_at, zone),
-        hall=view.hall_name,
-        lines=lines,
-        total=money(b.total),
-        status=t(f"status-{b.status}"),
-    )
+    detail = card_text(view, t, svc.policy.zone)
     cancellable = b.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID)
     invoiced = b.paid_at is not None and dialog_manager.middleware_data.get("invoice_delivery") is not None
+    # Once cancelled or refunded, the tickets are void: only the cancellation
+    # invoice is offered, never "show the QR code at the door".
+    voided = b.status in (BookingStatus.CANCELLED, BookingStatus.REFUNDED)
     # Awaiting payment: pay again from here (a cancelled or closed pay page leads back here).
     paying = pay_flags(svc, b, dialog_manager.dialog_data.get("pay_url", ""))
-    return {"detail": detail, "cancellable": cancellable, "invoiced": invoiced, **paying}
+    return {
+        "detail": detail,
+        "cancellable": cancellable,
+        "invoiced": invoiced and not voided,
+        "cancellation_invoiced": invoiced and voided,
+        "question": cancel_question(view, t, svc.policy.zone) if cancellable else "",
+        **paying,
+    }
 
 
 async def on_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
     """The invoice (and a cancellation invoice) again, as documents in the chat."""
+    await _resend(callback, manager, only_cancellations=False)
+
+
+async def on_cancellation_invoice(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """A cancelled booking's cancellation invoice: its tickets are void, so not them."""
+    await _resend(callback, manager, only_cancellations=True)
+
+
+async def _resend(callback: CallbackQuery, manager: DialogManager, only_cancellations: bool) -> None:
     t = texts(manager)
     delivery = manager.middleware_data.get("invoice_delivery")
     if delivery is None:
         say(manager, t("invoice-not-ready"), alert=True)
         return
     try:
-        sent = await delivery.resend(manager.dialog_data["booking_id"], callback.from_user.id)
+        sent = await delivery.resend(
+            manager.dialog_data["booking_id"], callback.from_user.id, only_cancellations=only_cancellations
+        )
     except NotFound:
         say(manager, t("booking-gone"), alert=True)
         return
@@ -169,6 +177,7 @@ def my_bookings_dialog() -> Dialog:
             open_link("y"),
             Column(
                 Button(T("button-invoice"), id="di", on_click=on_invoice, when="invoiced"),
+                Button(T("button-cancellation-invoice"), id="dx", on_click=on_cancellation_invoice, when="cancellation_invoiced"),
                 SwitchTo(T("button-cancel-booking"), id="dc", state=MyBookings.confirm_cancel, when="cancellable"),
             ),
             SwitchTo(T("button-back"), id="db", state=MyBookings.upcoming),
@@ -176,12 +185,13 @@ def my_bookings_dialog() -> Dialog:
             getter=detail_getter,
         ),
         Window(
-            T("cancel-confirm"),
+            Format("{question}"),
             Row(
                 Back(T("button-no"), id="cn"),
                 Button(T("button-yes-cancel"), id="cy", on_click=on_cancel),
             ),
             state=MyBookings.confirm_cancel,
+            getter=detail_getter,
         ),
         on_start=on_start,
     )
