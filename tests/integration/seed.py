@@ -28,7 +28,11 @@ class Cinema:
 
 
 async def seed_cinema(
-    uow_factory: UnitOfWorkFactory, rows: int = 10, row: str = "ssss_ssssssss_ssss", starts_at: datetime | None = None
+    uow_factory: UnitOfWorkFactory,
+    rows: int = 10,
+    row: str = "ssss_ssssssss_ssss",
+    starts_at: datetime | None = None,
+    hall_name: str = "Saal 1",
 ) -> Cinema:
     """``starts_at``: the show's start; a day after NOW by default. Tests on the
     real clock pass a time from today, or the show would be past some day."""
@@ -39,7 +43,7 @@ async def seed_cinema(
                   ("sci-fi", "drama"), "Paul joins the Fremen.", "", ("en", "ru"), ("de",))
         )
         hall = await uow.halls.add(
-            Hall(None, "h1", "Saal 1", tuple(RowSpec(label, row) for label in labels), frozenset({"A-1"}))
+            Hall(None, "h1", hall_name, tuple(RowSpec(label, row) for label in labels), frozenset({"A-1"}))
         )
         show = await uow.showtimes.add(
             Showtime(

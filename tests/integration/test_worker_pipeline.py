@@ -10,6 +10,7 @@ import io
 import uuid
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -20,6 +21,7 @@ from bot.worker import WorkerApp
 from domain.customer import Customer
 from domain.invoices import InvoiceKind
 from domain.jobs import Jobs
+from domain.promo import PromoCode, PromoKind
 from handlers.jobs import REMINDERS_OFF
 from domain.services.bookings import BookingService
 from domain.services.checkout import CheckoutService
@@ -33,6 +35,9 @@ from tests.integration.seed import seed_cinema, tomorrow
 from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY
 
 pytestmark = pytest.mark.usefixtures("aws_env")
+
+SELLER_ADDRESS = "Friedrichstraße 101\n10117 Berlin"
+LONG_HALL = "Saal 1 · Palast (IMAX) mit Dolby Atmos und Liegesesseln in den ersten drei Reihen"
 
 
 class FailOnceAfterUpload:
@@ -65,6 +70,7 @@ async def pipeline(
             storage_url=f"s3://{bucket}",
             s3_endpoint_url=moto_endpoint,
             s3_create_bucket=True,
+            seller_address=SELLER_ADDRESS,
             seller_vat_id="DE123456789",
             **extra,
         )
@@ -91,12 +97,18 @@ async def _customer(chat: PlaygroundClient, name: str, language: str = "en") -> 
     return user
 
 
-async def _pay(container, customer_id: int) -> int:
+async def _pay(container, customer_id: int, promo_code: str | None = None, hall_name: str = "Saal 1") -> int:
     deps = container.deps
-    cinema = await seed_cinema(deps.uow, starts_at=tomorrow())
+    cinema = await seed_cinema(deps.uow, starts_at=tomorrow(), hall_name=hall_name)
+    if promo_code:
+        async with deps.uow() as uow:
+            await uow.promos.add(PromoCode(None, promo_code, PromoKind.PERCENT, 5000))
+            await uow.commit()
     owner = f"tg{customer_id}"
     await SeatService(deps).hold(cinema.show.id, ["E-5", "E-6"], owner)
-    booking = await CheckoutService(deps).checkout(cinema.show.id, owner, Customer(customer_id, "Анна", "ru"))
+    booking = await CheckoutService(deps).checkout(
+        cinema.show.id, owner, Customer(customer_id, "Анна", "ru"), {"E-6": "student"}, promo_code
+    )
     await BookingService(deps).confirm_payment(booking.id, "stripe", "pi_1", booking.total.amount, "EUR")
     return booking.id
 
@@ -119,7 +131,7 @@ async def test_paid_booking_gets_its_invoice_in_the_chat(sqlite_url, moto_endpoi
     async with pipeline(sqlite_url, moto_endpoint) as p:
         chat: PlaygroundClient = p["chat"]
         user = await _customer(chat, "Анна", "ru")
-        booking_id = await _pay(p["container"], user["id"])
+        booking_id = await _pay(p["container"], user["id"], promo_code="KINO50", hall_name=LONG_HALL)
         message = await chat.wait_for_message(user["id"], lambda m: m.get("document"), timeout=20)
         await _drained(p["app"])
 
@@ -134,9 +146,20 @@ async def test_paid_booking_gets_its_invoice_in_the_chat(sqlite_url, moto_endpoi
         assert invoice.number in message["caption"] and "Счёт" in message["caption"]
 
         pdf = await chat.download(message["document"])
-        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-        assert len(PdfReader(io.BytesIO(pdf)).pages) == 1 + len(tickets) == 3
+        pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+        text = " ".join(pages)
+        assert len(pages) == 1 + len(tickets) == 3
         assert invoice.number in text and "DE123456789" in text and "Дюна" in text
+        # A Russian customer's PDF is Russian throughout: words, ticket types, money,
+        # dates (the show in Berlin time, its zone named), and every value whole.
+        assert pages[0].startswith("Счёт") and "Friedrichstraße 101 10117 Berlin" in pages[0]
+        assert "E-5 Взрослый 12,00 € 6,00 € 6,00 €" in pages[0]
+        assert "E-6 Студенческий 10,00 € 5,00 € 5,00 €" in pages[0]
+        assert "Промокод KINO50" in pages[0] and "11,00 €" in pages[0]
+        assert "adult" not in text and "student" not in text and "EUR" not in text
+        show = invoice.lines[0].starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M %Z")
+        assert all(LONG_HALL in page and show in page for page in pages)
+        assert "Взрослый" in pages[1] and "Студенческий" in pages[2]
 
         key = invoice_key(invoice.number, invoice.issued_at)
         head = _s3(moto_endpoint).head_object(Bucket=p["bucket"], Key=key)
@@ -189,7 +212,7 @@ async def test_refund_brings_a_cancellation_invoice(sqlite_url, moto_endpoint):
         text = PdfReader(io.BytesIO(await chat.download(second["document"]))).pages[0].extract_text()
         number = first["document"]["file_name"].removesuffix(".pdf")
         # The buyer wrote in Russian when booking: the invoice speaks Russian.
-        assert number in text and "Сторнирующий счёт" in text and "-24.00 EUR" in text
+        assert number in text and "Сторнирующий счёт" in text and "-22,00\xa0€" in text
 
 
 async def test_a_reminder_comes_once_with_a_way_to_turn_them_off(sqlite_url, moto_endpoint):
