@@ -12,9 +12,9 @@ from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import running_bot, settings_for
-from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, press, tap_seat
+from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, payment_ref, press, tap_seat
 from tests.e2e.processes import free_port
-from tests.e2e.test_payments import WEBHOOK_SECRET, payment_ref, served_bot
+from tests.e2e.test_payments import WEBHOOK_SECRET, served_bot
 
 NO_PROVIDERS = {"stripe_secret_key": "", "paypal_client_id": "", "paypal_client_secret": ""}
 # Words of the English texts a Russian customer must never see.
