@@ -31,6 +31,13 @@ class Addresses:
     bot: str  # the bot's webhook server
 
 
+def ready_line(addresses: Addresses) -> str:
+    """The one line a person needs at start: every address, what answers there."""
+    return (f"CineBooker playground: open {addresses.chat}/ in your browser (web chat, Bot API, "
+            f"Stripe and PayPal sandboxes); the bot itself listens on {addresses.bot} "
+            f"(Telegram and payment webhooks, PayPal return). Ctrl-C stops.")
+
+
 def playground_settings(settings: Settings, addresses: Addresses) -> Settings:
     """The stand-ins replace Telegram, Stripe and PayPal; everything else (the
     database, storage, the cinema's zone) stays as configured."""
@@ -128,7 +135,7 @@ async def run_playground(settings: Settings, host: str, port: int, stop: asyncio
             async with serve(build_app(container), host, port + 1, shutdown_timeout=10):
                 if loaded:
                     print(loaded)
-                print(f"CineBooker playground: open {addresses.chat}/ in your browser (Ctrl-C stops)", flush=True)
+                print(ready_line(addresses), flush=True)
                 await stop.wait()
         finally:
             await jobs.stop()

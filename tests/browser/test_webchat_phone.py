@@ -52,7 +52,7 @@ async def wider_than_the_screen(page: Any) -> list[str]:
             const box = node.getBoundingClientRect();
             return box.width > 0 && (box.left < -0.5 || box.right > width + 0.5);
         }).map((node) => `${node.tagName.toLowerCase()}.${node.className}`);
-        const scrollers = [document.documentElement, document.getElementById("messages")];
+        const scrollers = [document.documentElement, document.getElementById("messages")].filter(Boolean);
         return [...out, ...scrollers.filter((s) => s.scrollWidth > s.clientWidth).map((s) => `scrolls: ${s.id || "page"}`)];
     }""")
 
