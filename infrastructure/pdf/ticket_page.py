@@ -32,6 +32,8 @@ QR_SIZE = 62.0  # mm including the quiet zone: 2 mm modules for a 25-module code
 TEXT_W = RIGHT - QR_SIZE - MARGIN - 8
 LABEL_W = 32.0
 TITLE_LINES = 3  # at 15 pt; a longer title gets smaller, down to 11 pt, then more lines
+MM_PER_PT = 25.4 / 72
+TITLE_LEADING = 1.33  # line distance of the title, in its font sizes
 
 
 def draw_ticket_page(pdf: FPDF, invoice: Invoice, line: InvoiceLine, ticket: Ticket, words: Wording) -> None:
@@ -42,7 +44,7 @@ def draw_ticket_page(pdf: FPDF, invoice: Invoice, line: InvoiceLine, ticket: Tic
     pen.fit(MARGIN, 26, words["ticket-title"], TEXT_W)
     pen.font(15, bold=True)
     title = pen.shrink_to(line.movie, TEXT_W, TITLE_LINES, min_size=11)
-    y = pen.block(MARGIN, 37.0, title, pen.size * 0.47) + 11.0
+    y = pen.block(MARGIN, 37.0, title, pen.size * MM_PER_PT * TITLE_LEADING) + 11.0
     rows = (
         ("showtime", moment_text(as_utc(line.starts_at), ZoneInfo(invoice.timezone), words.locale, True)),
         ("hall", line.hall),
