@@ -67,3 +67,18 @@ async def test_replicas_claiming_together_tell_each_customer_once():
     finally:
         await redis.flushdb()
         await redis.aclose()
+
+
+async def test_a_customers_watches_are_found_until_claimed_or_forgotten(watch):
+    mine = [WatchedHold(40, 40, 1), WatchedHold(40, 40, 2), WatchedHold(40, 40, 3)]
+    theirs = WatchedHold(41, 41, 1)
+    for hold in [*mine, theirs]:
+        await watch.watch(hold, LATER_MS)
+    assert sorted(await watch.of_user(40), key=lambda w: w.showtime_id) == mine
+    await watch.forget(mine[0])
+    await watch.watch(mine[1], 0)  # due now: claimed below
+    assert await watch.claim_due() == [mine[1]]
+    # Forgotten and claimed watches leave the index; another customer's never were in it.
+    assert await watch.of_user(40) == [mine[2]]
+    assert await watch.of_user(41) == [theirs]
+    assert await watch.of_user(42) == []
