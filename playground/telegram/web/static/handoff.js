@@ -65,8 +65,9 @@ export async function handOff(link) {
 }
 
 // In a chat tab: say so to pay pages coming back, and follow the link when chosen.
-// follow(bot, start) sends /start PAYLOAD in the bot's chat.
-export function answerHandOffs(follow) {
+// follow(bot, start) sends /start PAYLOAD in the bot's chat; canFollow() says whether
+// this tab can (it has a user to send it as).
+export function answerHandOffs(follow, canFollow) {
   if (!("BroadcastChannel" in window)) return;
   const tab = randomId();
   let opened = 0;
@@ -76,7 +77,7 @@ export function answerHandOffs(follow) {
   }, true);
   const channel = new BroadcastChannel(CHANNEL);
   channel.addEventListener("message", ({ data }) => {
-    if (data.kind === "who") {
+    if (data.kind === "who" && canFollow()) {
       channel.postMessage({ kind: "here", id: data.id, tab, opened });
     } else if (data.kind === "follow" && data.tab === tab) {
       channel.postMessage({ kind: "taken", id: data.id, tab });

@@ -46,7 +46,7 @@ class App {
       this.followDeepLink(this.link.bot, this.link.start);
       this.link = null;
     }
-    answerHandOffs((bot, start) => this.followDeepLink(bot, start));
+    answerHandOffs((bot, start) => this.followDeepLink(bot, start), () => this.userId != null);
     followEvents({
       overview,
       onEvent: (event) => this.store.apply(event),
