@@ -144,9 +144,6 @@ booking-detail =
     { $lines }
     { $discount }Total: { $total }
     { $state }
-
-    { $lines }
-    Total: { $total }
 booking-gone = This booking cannot be found.
 status-awaiting_payment = awaiting payment
 status-paid = paid

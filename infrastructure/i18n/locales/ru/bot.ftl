@@ -144,9 +144,6 @@ booking-detail =
     { $lines }
     { $discount }Итого: { $total }
     { $state }
-
-    { $lines }
-    Итого: { $total }
 booking-gone = Эта бронь не найдена.
 status-awaiting_payment = ждёт оплаты
 status-paid = оплачена
