@@ -18,6 +18,7 @@ from domain.services.invoices import InvoiceService
 from domain.services.jobs import OutboxSweeper, ReminderService
 from handlers.booking_expiry import BookingExpirySweeper
 from infrastructure.i18n.fluent import Translator
+from domain.hall import seat_name
 
 log = logging.getLogger(__name__)
 REMINDERS_OFF = "rmd:off"  # callback data of the reminder's opt-out button
@@ -85,7 +86,7 @@ class JobHandlers:
                 movie=view.movie.title_in(locale),
                 time=starts.strftime("%H:%M"),
                 hall=view.hall_name,
-                seats=", ".join(view.booking.seat_codes),
+                seats=", ".join(seat_name(c) for c in view.booking.seat_codes),
                 number=view.booking.id or 0,
             )
             off = InlineKeyboardMarkup(

@@ -39,6 +39,7 @@ from domain.money import Money
 from infrastructure.pdf.labels import Wording
 from infrastructure.pdf.page import BOTTOM, CONTENT_W, INK, MARGIN, MUTED, RIGHT, RULE, ink
 from infrastructure.pdf.text import Pen, as_utc
+from domain.hall import seat_name
 
 # (label key, width mm, align); the widths add up to CONTENT_W (180 mm). Words
 # wrap in their column; amounts shrink (to 6 pt), so a sum of seven digits shows whole.
@@ -173,7 +174,7 @@ def _table_header(pen: Pen, words: Wording, baseline: float) -> float:
 def _cells(pen: Pen, line: InvoiceLine, words: Wording) -> list[list[str]]:
     """Each column's lines: words wrapped to their column, an amount on one line."""
     pen.font(TABLE_SIZE)
-    texts = [line.seat, words.ticket_type(line.ticket_type)]
+    texts = [seat_name(line.seat), words.ticket_type(line.ticket_type)]
     wrapped = [pen.lines(text, width - 2 * CELL_PAD) for text, (_, width, _) in zip(texts, COLUMNS)]
     return wrapped + [[money_text(m, words.locale)] for m in (line.price, line.discount, line.total)]
 

@@ -27,6 +27,7 @@ from infrastructure.pdf.labels import Wording
 from infrastructure.pdf.page import INK, MARGIN, MUTED, RIGHT, ink
 from infrastructure.pdf.qr import draw_qr
 from infrastructure.pdf.text import Pen, as_utc
+from domain.hall import seat_name
 
 QR_SIZE = 62.0  # mm including the quiet zone: 2 mm modules for a 25-module code
 TEXT_W = RIGHT - QR_SIZE - MARGIN - 8
@@ -48,7 +49,7 @@ def draw_ticket_page(pdf: FPDF, invoice: Invoice, line: InvoiceLine, ticket: Tic
     rows = (
         ("showtime", moment_text(as_utc(line.starts_at), ZoneInfo(invoice.timezone), words.locale, True)),
         ("hall", line.hall),
-        ("seat", ticket.seat),
+        ("seat", seat_name(ticket.seat)),
         ("ticket-type", words.ticket_type(ticket.ticket_type)),
         ("booking", str(ticket.booking_id)),
     )
