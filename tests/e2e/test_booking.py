@@ -6,7 +6,20 @@ from domain.booking import BookingStatus
 from infrastructure.db.engine import create_engine, session_factory
 from infrastructure.db.uow import SqlUnitOfWorkFactory
 from tests.e2e.conftest import running_bot, settings_for
-from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, press, reserve_one_seat, seat_map, tap_seat
+from tests.e2e.flows import (
+    buttons,
+    enter_promo,
+    free_seat_buttons,
+    open_seat_map,
+    open_summary,
+    open_ticket_types,
+    press,
+    reserve_one_seat,
+    seat_button,
+    seat_code,
+    seat_map,
+    tap_seat,
+)
 
 
 async def _bookings(db_url: str, customer_id: int):
@@ -29,20 +42,21 @@ async def test_three_seats_student_ticket_and_promo_code_up_to_payment(playgroun
         current = await client.wait_for_text(chat, "Your seats:")
         held = current["text"] if current.get("text") else current["caption"]
         assert "held for" in held
-        await press(client, ann, "Continue ➡", wait_for="ticket type")
-        tickets = await client.wait_for_text(chat, "ticket type")
+        await press(client, ann, "Continue ➡", wait_for="Total:")
+        # Ticket types are an optional step on the summary.
+        tickets = await open_ticket_types(client, ann)
         # adult -> child -> student
         first_seat = buttons(tickets)[0]
         for _ in range(2):
             await client.click(chat, tickets["message_id"], first_seat["callback_data"], user_id=chat)
         await client.wait_for_message(chat, lambda m: any("Student" in b["text"] for b in buttons(m)))
-        await press(client, ann, "🏷 Promo code", wait_for="promo code as a message")
-        await client.send_text(chat, "winter15", user_id=chat)
-        summary = await client.wait_for_text(chat, "Total:")
-        assert "Promo code WINTER15" in summary["text"] and "Student" in summary["text"]
+        await press(client, ann, "✅ Done", wait_for="Total:")
+        await enter_promo(client, ann, "winter15")
+        summary = await client.wait_for_text(chat, "Promo code WINTER15")
+        assert "Total:" in summary["text"] and "Student" in summary["text"]
         assert "VAT" in summary["text"] and "held for you until" in summary["text"]
-        await press(client, ann, "✅ Book and pay")
-        reserved = await client.wait_for_text(chat, "is reserved")
+        await press(client, ann, "💳 Pay by card")
+        reserved = await client.wait_for_text(chat, "Booking #1 — awaiting payment")
         assert "To pay:" in reserved["text"]
     [booking] = await _bookings(cinema_db, chat)
     assert booking.status is BookingStatus.AWAITING_PAYMENT
@@ -56,14 +70,14 @@ async def test_a_bad_promo_code_is_refused_with_its_reason(playground, cinema_db
     async with running_bot(settings_for(cinema_db, url)):
         bob = await client.create_user("Bob", language_code="en")
         chat = bob["id"]
-        seats = await open_seat_map(client, bob)
-        await tap_seat(client, bob, seats, free_seat_buttons(seats)[0])
-        await client.wait_for_text(chat, "Your seats:")
-        await press(client, bob, "Continue ➡", wait_for="ticket type")
-        await press(client, bob, "🏷 Promo code", wait_for="promo code as a message")
-        await client.send_text(chat, "NOSUCHCODE", user_id=chat)
-        summary = await client.wait_for_text(chat, "Total:")
-        assert "We do not know this promo code." in summary["text"]
+        await open_summary(client, bob)
+        await enter_promo(client, bob, "NOSUCHCODE")
+        # Refused with its reason, and the prompt stays open for another try.
+        refused = await client.wait_for_text(chat, "We do not know this promo code.")
+        prompt = await client.wait_for_text(chat, "promo code as a message")
+        assert prompt["message_id"] > refused["message_id"]
+        transcript = await client.transcript(chat)
+        assert not any("Total:" in (m.get("text") or "") for m in transcript if m["message_id"] > refused["message_id"])
         await client.send_text(chat, "x" * 4096, user_id=chat)  # the longest text a client sends changes nothing
         await client.send_text(chat, "/start", user_id=chat)
         await client.wait_for_text(chat, "Hello, Bob")
@@ -78,14 +92,16 @@ async def test_two_customers_race_for_one_seat(playground, cinema_db):
         ann_map = await open_seat_map(client, ann)
         bob_map = await open_seat_map(client, bob)
         target = free_seat_buttons(ann_map)[0]
-        same = next(b for b in buttons(bob_map) if b["text"] == target["text"])
+        code = seat_code(target)
+        same = seat_button(bob_map, code)
+        assert same is not None and same["text"] == target["text"]
         first = await tap_seat(client, ann, ann_map, target)
         second = await tap_seat(client, bob, bob_map, same)
         assert "is yours for now" in first["text"]
-        assert "someone just took" in second["text"]
+        assert second["text"] == f"Seat {target['text']} is taken. Please pick another one; the map is updated."
         # Bob's map was refreshed: the seat now shows as held by someone else.
         refreshed = await client.wait_for_message(
-            bob["id"], lambda m: m["outgoing"] and any(b["text"] == "⏳" for b in buttons(m))
+            bob["id"], lambda m: m["outgoing"] and (seat_button(m, code) or {}).get("text", "").startswith("⏳")
         )
         assert not any(b["text"] == target["text"] for b in buttons(refreshed))
 
@@ -118,7 +134,10 @@ async def test_language_switch_and_cancelling_from_my_bookings(playground, cinem
         booking_button = next(b for b in buttons(mine) if "ждёт оплаты" in b["text"])
         await client.click(chat, mine["message_id"], booking_button["callback_data"], user_id=chat)
         await client.wait_for_text(chat, "Бронь №")
-        await press(client, ann, "❌ Отменить бронь", wait_for="Отменить эту бронь?")
+        # The question names the booking, and that nothing was paid.
+        await press(client, ann, "❌ Отменить бронь", wait_for="Отменить бронь №1 (")
+        asked = await client.wait_for_text(chat, "Отменить бронь №1 (")
+        assert "Ничего не оплачено" in asked["text"]
         answer = await press(client, ann, "Да, отменить")
         assert answer["text"] == "Бронь отменена."
         await client.wait_for_text(chat, "отменена")

