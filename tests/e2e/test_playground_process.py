@@ -22,8 +22,7 @@ from pypdf import PdfReader
 
 from playground.client import PlaygroundClient
 from playground.payments.client import PaymentsClient
-from tests.e2e.flows import buttons, press, reserve_one_seat
-from tests.e2e.test_payments import pay_from_chat
+from tests.e2e.flows import buttons, payment_ref, press, reserve_one_seat, send_and_wait
 
 ROOT = Path(__file__).resolve().parents[2]
 READY = "CineBooker playground: open"
@@ -90,8 +89,7 @@ async def test_book_pay_get_the_invoice_stop_and_restart(tmp_path):
         assert f"open {chat_url}/" in "".join(process.lines)
         async with PlaygroundClient(chat_url) as chat, PaymentsClient(chat_url) as sandbox:
             ann = await chat.create_user("Ann", language_code="en")
-            await reserve_one_seat(chat, ann)
-            session_id = await pay_from_chat(chat, ann, "💳 Pay by card")
+            session_id = payment_ref(await reserve_one_seat(chat, ann))
             paid = await sandbox.pay(session_id)
             # Back to the web chat, not to t.me (there is no internet here).
             assert paid["redirect_url"].startswith(chat_url + "/t.me/") and "start=paid_1" in paid["redirect_url"]
@@ -105,8 +103,7 @@ async def test_book_pay_get_the_invoice_stop_and_restart(tmp_path):
                 async with http.get(paid["redirect_url"], allow_redirects=False) as back:
                     assert back.status == 302 and back.headers["Location"].startswith("/?")
                     assert "start=paid_1" in back.headers["Location"]
-            await chat.send_text(ann["id"], "/start paid_1", user_id=ann["id"])
-            await chat.wait_for_text(ann["id"], "Booking #1 — paid", timeout=15)  # its details
+            await send_and_wait(chat, ann, "/start paid_1", "Booking #1 — paid", timeout=15)  # its details
             await press(chat, ann, "🧾 Invoice and tickets")
             resent = await chat.wait_for(
                 ann["id"], lambda t: [m for m in t if m.get("document")][1:] or None, timeout=15
