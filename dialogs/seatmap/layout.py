@@ -21,9 +21,11 @@ from domain.hall import AISLE, SEAT_CODE, Hall, Seat, SeatKind, seat_name
 from domain.seatmap import SeatMap, SeatState
 
 MAX_ROW_BUTTONS = 8  # Telegram: buttons in one inline keyboard row
-# Characters a keyboard row shows across a 390-pixel phone before labels are cut
-# (measured in the web chat, which lays buttons out as Telegram's mobile apps do).
-ROW_CHARS = 32
+# Characters a keyboard row shows across a 390-pixel phone before labels are cut:
+# eight buttons show two each ("G10" is cut to "G…"), seven show three (measured
+# in the web chat, which lays buttons out as Telegram's mobile apps do:
+# tests/browser/test_phone_booking.py).
+ROW_CHARS = 28
 MAX_BUTTONS = 100  # Telegram: buttons in one inline keyboard
 SEAT_BUTTONS = 72  # the grid's share; the window adds up to 28 controls
 SEAT_ITEM_MAX_BYTES = 7  # "ABC-999": a 3-character row label and seat 999
@@ -212,16 +214,32 @@ def render_view(seat_map: SeatMap, view: View, symbols: SeatSymbols | None = Non
     symbols = symbols or SeatSymbols()
     hall = seat_map.hall
     room = label_room(len(view.columns))
-    return [
-        [_cell(hall.seats[code], seat_map, symbols, room) if code else SeatCell(symbols.spacer, None) for code in row]
-        for row in view.grid
-    ]
+    return [_row(hall, seat_map, symbols, room, row) for row in view.grid]
+
+
+def _row(hall: Hall, seat_map: SeatMap, symbols: SeatSymbols, room: int, row: tuple[str | None, ...]) -> list[SeatCell]:
+    """A keyboard row of seats. Where names do not fit ("G10" among eight buttons)
+    seats show their number, and the row's first seat its name where that fits
+    ("G8 9 10 …"); the picture and the text name the rows. A label is never cut
+    to "G…", which names no seat at all."""
+    codes = [code for code in row if code]
+    crowded = any(_width(seat_name(code)) > room for code in codes)
+    first = codes[0] if codes else None
+    cells = []
+    for code in row:
+        if code is None:
+            cells.append(SeatCell(symbols.spacer, None))
+            continue
+        seat = hall.seats[code]
+        named = not crowded or (code == first and _width(seat_name(code)) <= room)
+        cells.append(_cell(seat, seat_map, symbols, room, seat_name(code) if named else str(seat.number)))
+    return cells
 
 
 def label_room(buttons: int) -> int:
     """Characters a button shows uncut when ``buttons`` share a phone's row (a
     button's padding takes about one)."""
-    return max(3, ROW_CHARS // max(1, buttons) - 1)
+    return max(2, ROW_CHARS // max(1, buttons) - 1)
 
 
 def best_view(hall: Hall, views: Sequence[View]) -> int:
@@ -243,10 +261,9 @@ def seat_item_ok(code: object) -> bool:
     )
 
 
-def _cell(seat: Seat, seat_map: SeatMap, symbols: SeatSymbols, room: int) -> SeatCell:
+def _cell(seat: Seat, seat_map: SeatMap, symbols: SeatSymbols, room: int, name: str) -> SeatCell:
     # A seat missing from the map is treated as blocked: never offered.
     state = SeatState.BLOCKED if seat.blocked else seat_map.state(seat.code) or SeatState.BLOCKED
-    name = seat_name(seat.code)
     mark = symbols.mark(seat.kind) if state is SeatState.FREE else symbols.taken(state)
     if not mark:
         text = name

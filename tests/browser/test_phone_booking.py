@@ -57,10 +57,6 @@ async def cut_labels(chat: WebChat) -> list[str]:
     return await chat.page.evaluate("window.webchat.cutButtonLabels()")
 
 
-# The seat map has 8 seats a row: at 390 px a button is about 27 px for its label,
-# and "G10" or "H12" (wider letters than F, J, K) need about 28.
-@pytest.mark.xfail(strict=True, raises=LabelsCut,
-                   reason="at 390 px the seat map cuts G10-G15 and H10-H15 ('G…', 'H…'), 8 seats a row")
 async def test_book_on_a_phone_from_start_to_the_pay_page_with_no_label_cut(browser: Any, tmp_path: Path) -> None:
     port = _two_free_ports()
     url = f"http://127.0.0.1:{port}"
