@@ -189,8 +189,9 @@ async def test_a_seat_code_with_a_superscript_digit_is_an_invalid_seat() -> None
 
 
 # --- forged day callbacks -----------------------------------------------------------
-# A day button's item is untrusted callback data: on_day keeps only the form the days
-# list renders, and the showtimes window then asks the catalog for that day.
+# A day button's item is untrusted callback data: on_day keeps only the form the row of
+# days on a movie's screen renders ("📅 Sat 5" carries "2026-12-05"), and the day's
+# showtimes window then asks the catalog for that day.
 
 
 def _canonical_day(text: str) -> bool:
