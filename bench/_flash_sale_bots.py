@@ -35,6 +35,11 @@ def cinebooker_env(args: argparse.Namespace, api_url: str, port: int, secret: st
         # Stand-ins only: `serve` refuses the public default secrets next to a real provider.
         CINEBOOKER_STRIPE_API_URL=api_url,
         CINEBOOKER_PAYPAL_API_URL=api_url,
+        # No payment provider: the summary books with "Book and pay" (paid at the desk)
+        # instead of pay buttons that would also call a provider, which is not under test.
+        CINEBOOKER_STRIPE_SECRET_KEY="",
+        CINEBOOKER_PAYPAL_CLIENT_ID="",
+        CINEBOOKER_PAYPAL_CLIENT_SECRET="",
         CINEBOOKER_PUBLIC_URL=f"http://127.0.0.1:{port}",
         CINEBOOKER_WEBHOOK_SECRET=secret,
         CINEBOOKER_BOT_TOKEN=BOT_TOKEN,
