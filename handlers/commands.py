@@ -90,7 +90,7 @@ async def _ask_the_provider(services: AppServices, booking_id: int, notices: Any
         return  # the card shows what is known; the webhook or reconcile settles it
     if notices is not None:
         for result in results:
-            await notices(result)
+            await notices(result, refresh=False)  # the card follows, as it is now
 
 
 async def _open_showtime(dialog_manager: DialogManager, services: AppServices, showtime_id: int) -> None:

@@ -9,6 +9,7 @@ from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog.api.entities import DialogUpdate
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 
 from dialogs.answers import take
@@ -35,6 +36,11 @@ async def _answer_click(event: ErrorEvent, text: str) -> None:
 
 
 async def on_lost_context(event: ErrorEvent, dialog_manager: DialogManager) -> None:
+    if isinstance(event.update, DialogUpdate):
+        # A refresh from outside (a payment settled, a hold ran out) for a screen
+        # the customer has left meanwhile: nothing they pressed, nothing to say.
+        log.debug("background refresh of a dialog that is gone: %s", event.exception)
+        return
     texts = dialog_manager.middleware_data.get("t")
     note = texts("error-stale-button") if texts else ""
     await _answer_click(event, note)

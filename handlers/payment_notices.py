@@ -28,7 +28,9 @@ class PaymentNotifier:
     def __init__(self, bot: Bot, translator: Translator, languages: LanguageStore, bg: BgManagerFactory) -> None:
         self.bot, self.translator, self.languages, self.bg = bot, translator, languages, bg
 
-    async def __call__(self, result: SettleResult) -> None:
+    async def __call__(self, result: SettleResult, refresh: bool = True) -> None:
+        """Tell the customer; ``refresh`` False when the caller shows the card
+        itself (back from a pay page), so no background edit races it."""
         if result.customer_id is None:
             return
         chat = result.customer_id  # bookings are made in the customer's private chat
@@ -41,4 +43,5 @@ class PaymentNotifier:
             }
             text = self.translator.get(locale, key, number=result.booking_id or 0, **amounts)
             await self.bot.send_message(chat, text)
-        await dialog_refresher(self.bot, self.bg)(chat)
+        if refresh:
+            await dialog_refresher(self.bot, self.bg)(chat)

@@ -12,14 +12,14 @@ from playground.payments.app import create_payments_app
 from playground.payments.client import PaymentsClient
 from playground.telegram.app import serve
 from tests.e2e.conftest import settings_for
-from tests.e2e.flows import buttons, press_first, press_starting, start
+from tests.e2e.flows import buttons, payment_ref, press_first, press_starting, start
 from tests.e2e.processes import free_port
 from tests.e2e.test_payments import WEBHOOK_SECRET, served_bot
 
 
 async def test_the_pay_page_is_seven_taps_from_the_menu(playground, cinema_db):
     url, client, _ = playground
-    async with serve(create_payments_app(paypal=False)) as stripe_url, PaymentsClient(stripe_url):
+    async with serve(create_payments_app(paypal=False)) as stripe_url, PaymentsClient(stripe_url) as sandbox:
         port = free_port()
         settings = settings_for(
             cinema_db, url, public_url=f"http://127.0.0.1:{port}", stripe_api_url=stripe_url,
@@ -65,3 +65,16 @@ async def test_the_pay_page_is_seven_taps_from_the_menu(playground, cinema_db):
                 html = await page.text()
             assert taps == 7
             assert total.lstrip("€") in html  # the page asks for the booking's total
+            # Paid, and back by the pay page's deep link: the first reply is the
+            # booking as it is now, and the card that said "To pay ... by" is gone.
+            await sandbox.pay(payment_ref(window))
+            await client.send_text(chat, "/start paid_1", user_id=chat)
+            back = await client.wait_for_message(
+                chat, lambda m: not m["outgoing"] and m.get("text") == "/start paid_1"
+            )
+            first = await client.wait_for_message(
+                chat, lambda m: m["outgoing"] and m["message_id"] > back["message_id"], timeout=10
+            )
+            assert first["text"].startswith("🎟 Booking #1 — paid"), first["text"]
+            visible = await client.transcript(chat, include_deleted=False)
+            assert not any("To pay:" in (m.get("text") or "") for m in visible)
