@@ -7,7 +7,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from dialogs.context import Texts
-from dialogs.formatting import clip, clock, day_label, deadline, money
+from dialogs.formatting import clip, clock, day_label, deadline, money, ticket_name
 from dialogs.movies import title_with_genres
 from domain.booking import Booking, BookingStatus
 from domain.hall import seat_name
@@ -34,7 +34,7 @@ def state_line(booking: Booking, t: Texts, zone: ZoneInfo) -> str:
 def card_text(view: BookingView, t: Texts, zone: ZoneInfo) -> str:
     b = view.booking
     lines = "\n".join(
-        t("summary-line", seat=seat_name(s.seat_code), type=t(f"ticket-{s.ticket_type}"), price=money(s.price, t))
+        t("summary-line", seat=seat_name(s.seat_code), type=ticket_name(s.ticket_type, t), price=money(s.price, t))
         for s in b.seats
     )
     discount = ""

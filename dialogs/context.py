@@ -20,6 +20,7 @@ class Texts(Protocol):
     """The texts of one locale: call it with a message id and its variables."""
 
     locale: str
+    translator: Any  # the whole translation layer (infrastructure/i18n/fluent.Translator)
 
     def __call__(self, key: str, **args: Any) -> str: ...
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from dialogs.context import Texts
 from domain.formats import day_text, money_text, time_text, time_with_zone
 from domain.money import Money
+from infrastructure.i18n.ticket_types import ticket_type_name
 
 
 def money(value: Money, t: Texts) -> str:
@@ -28,6 +29,12 @@ def deadline(moment: datetime, zone: ZoneInfo) -> str:
     """A time to pay by, with its zone ("16:45 CET"): the one deadline the customer
     is shown, wherever they read it from."""
     return time_with_zone(moment, zone)
+
+
+def ticket_name(code: str, t: Texts) -> str:
+    """A ticket type by the one rule of infrastructure/i18n/ticket_types.py: its
+    translation, else the catalog's code (never a bare message id)."""
+    return ticket_type_name(t.translator, t.locale, code)
 
 
 def clip(text: str, limit: int) -> str:

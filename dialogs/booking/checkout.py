@@ -19,7 +19,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.answers import say
 from dialogs.booking_card import card_text
 from dialogs.context import Texts, owner_token, services, texts, user_id, watch_selection
-from dialogs.formatting import clip, clock, day_label, deadline, money
+from dialogs.formatting import clip, clock, day_label, deadline, money, ticket_name
 from dialogs.i18n import T
 from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.states import Booking
@@ -33,14 +33,10 @@ from domain.pricing import Quote
 PROMO_MAX_CHARS = 32
 
 
-def ticket_label(code: str, t: Texts) -> str:
-    return t(f"ticket-{code}")
-
-
 def _type_name(tt: TicketType, t: Texts) -> str:
     """The translated name, with the catalog's own where it says more (its age
     rule: "Child (Kind (bis 11 Jahre))")."""
-    name = ticket_label(tt.code, t)
+    name = ticket_name(tt.code, t)
     return f"{name} ({tt.name})" if tt.name and tt.name.casefold() != name.casefold() else name
 
 
@@ -57,7 +53,7 @@ async def tickets_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
     except (InvalidSeats, NotFound):
         return {"tickets": [], "proof": False, "types": ""}
     items = [
-        (line.seat_code, t("ticket-line", seat=seat_name(line.seat_code), type=ticket_label(line.ticket_type, t),
+        (line.seat_code, t("ticket-line", seat=seat_name(line.seat_code), type=ticket_name(line.ticket_type, t),
                            price=money(line.price, t)))
         for line in quote.lines
     ]
@@ -110,7 +106,7 @@ def _summary_text(quote: Quote, t: Texts) -> tuple[str, str]:
     """Each seat at its price, then the discount once: the lines add up to the
     subtotal, and subtotal minus discount is the total shown."""
     lines = "\n".join(
-        t("summary-line", seat=seat_name(line.seat_code), type=ticket_label(line.ticket_type, t),
+        t("summary-line", seat=seat_name(line.seat_code), type=ticket_name(line.ticket_type, t),
           price=money(line.price, t))
         for line in quote.lines
     )
