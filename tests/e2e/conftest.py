@@ -17,6 +17,9 @@ from bot.settings import Settings
 from bot.telegram import TelegramRuntime, build_telegram
 from infrastructure.catalog import load_catalog
 from playground.client import PlaygroundClient
+from playground.payments.app import setup_paypal, setup_stripe
+from playground.payments.paypal.sandbox import PayPalSandbox
+from playground.payments.stripe.sandbox import StripeSandbox
 from playground.telegram.app import SERVER_KEY, create_telegram_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +31,11 @@ WEBHOOK_SECRET = "e2e-telegram-webhook-secret"
 @pytest.fixture
 async def playground() -> AsyncIterator[tuple[str, PlaygroundClient, object]]:
     app = create_telegram_app()
+    # The payment sandboxes beside the Bot API, as `cinebooker playground` mounts them:
+    # a bot of settings_for pays there (the summary's pay buttons ask the provider at
+    # once), never at api.stripe.com, the settings' default.
+    setup_stripe(app, StripeSandbox())
+    setup_paypal(app, PayPalSandbox())
     async with serve(app) as url:
         async with PlaygroundClient(url) as client:
             yield url, client, app[SERVER_KEY]
@@ -42,7 +50,9 @@ def settings_for(db_url: str, api_url: str, **extra: object) -> Settings:
         timezone="Europe/Berlin",
         cache_dir=str(Path(tempfile.gettempdir()) / "cinebooker-e2e-cache"),
         # Scripted customers click faster than people; the flood test sets its own.
-        **{"throttle_burst": 200, "webhook_secret": WEBHOOK_SECRET, **extra},
+        # Payments go to the sandboxes of the `playground` fixture unless a test says.
+        **{"throttle_burst": 200, "webhook_secret": WEBHOOK_SECRET, "stripe_api_url": api_url,
+           "paypal_api_url": api_url, **extra},
     )
 
 
