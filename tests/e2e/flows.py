@@ -7,7 +7,9 @@ from typing import Any
 
 from playground.client import PlaygroundClient
 
-SEAT_TEXT = re.compile(r"^(💺|♿|🤝|🛋)?([A-Z0-9]{1,3}?)(\d{1,3})$")
+# A free seat's button: its name ("K11"; "10-5" where the row label ends in a digit),
+# with its kind's mark in front where the row has room for one.
+SEAT_TEXT = re.compile(r"^(💺|♿|🤝|🛋)?([A-Z0-9]{1,3}?)-?(\d{1,3})$")
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
