@@ -24,6 +24,7 @@ from dialogs.i18n import T
 from dialogs.paying import open_link, pay_flags, pay_row, start_payment
 from dialogs.states import Booking
 from domain.catalog import TicketType
+from domain.booking import Booking as BookingRecord, BookingStatus
 from domain.customer import Customer
 from domain.errors import HoldLost, InvalidSeats, NotFound, PromoRefused, SalesClosed, SeatsUnavailable
 from domain.hall import seat_name
@@ -149,20 +150,22 @@ async def summary_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, A
         until=deadline(datetime.now(timezone.utc) + timedelta(milliseconds=selection.remaining_ms), zone),
         refusal=t(f"promo-refused-{quote.promo_refusal}") if quote.promo_refusal else "",
     )
-    gateways = svc.payments.gateways if svc.payments is not None else {}
+    # Nothing to pay (a 100% promo code): booking is all there is to do.
+    gateways = svc.payments.gateways if svc.payments is not None and quote.total.amount else {}
     return {
         "lost": False,
         "summary": summary,
         "can_pay_card": PaymentProvider.STRIPE in gateways,
         "can_pay_paypal": PaymentProvider.PAYPAL in gateways,
-        "can_book": not gateways,  # nothing to pay with here: book, pay at the desk
+        "can_book": not gateways,  # nothing to pay with here, or nothing to pay
+        "free": not quote.total.amount,
         "has_promo": bool(data.get("promo")),
     }
 
 
-async def _book(callback: CallbackQuery, manager: DialogManager) -> bool:
-    """Turn the held seats into a booking awaiting payment; False (and said why)
-    when it cannot be made."""
+async def _book(callback: CallbackQuery, manager: DialogManager) -> BookingRecord | None:
+    """Turn the held seats into a booking (awaiting payment, or paid at once when
+    it costs nothing); None (and said why) when it cannot be made."""
     t = texts(manager)
     svc = services(manager)
     data = manager.dialog_data
@@ -175,29 +178,33 @@ async def _book(callback: CallbackQuery, manager: DialogManager) -> bool:
     except PromoRefused as exc:
         say(manager, t(f"promo-refused-{exc.reason}"), alert=True)
         data.pop("promo", None)
-        return False
+        return None
     except (HoldLost, SeatsUnavailable):
         say(manager, t("hold-lost"), alert=True)
         await manager.switch_to(Booking.seats)
-        return False
+        return None
     except (SalesClosed, NotFound):
         say(manager, t("sales-closed"), alert=True)
         await manager.switch_to(Booking.movie)
-        return False
+        return None
     data["booking_id"] = booking.id
     data.pop("pay_url", None)
     await watch_selection(manager, data["showtime_id"], 0)
-    return True
+    return booking
 
 
 async def on_checkout(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-    if await _book(callback, manager):
+    if await _book(callback, manager) is not None:
         await manager.switch_to(Booking.reserved)
 
 
 def _book_and_pay(provider: PaymentProvider) -> Any:
     async def on_click(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
-        if not await _book(callback, manager):
+        booking = await _book(callback, manager)
+        if booking is None:
+            return
+        if booking.status is not BookingStatus.AWAITING_PAYMENT:  # paid at once: it cost nothing
+            await manager.switch_to(Booking.reserved)
             return
         # Booked: the card is where it can be paid, cancelled or paid another way.
         linked = await start_payment(callback, manager, provider) is not None
@@ -245,7 +252,8 @@ summary_window = Window(
         Button(T("button-pay-card"), id="yc", on_click=_book_and_pay(PaymentProvider.STRIPE), when="can_pay_card"),
         Button(T("button-pay-paypal"), id="yq", on_click=_book_and_pay(PaymentProvider.PAYPAL), when="can_pay_paypal"),
     ),
-    Button(T("button-checkout"), id="yk", on_click=on_checkout, when="can_book"),
+    Button(T("button-checkout"), id="yk", on_click=on_checkout, when=lambda d, *_: d.get("can_book") and not d.get("free")),
+    Button(T("button-book-free"), id="yf", on_click=on_checkout, when=lambda d, *_: d.get("can_book") and d.get("free")),
     Row(
         SwitchTo(T("button-tickets"), id="yt", state=Booking.tickets, when=lambda d, *_: not d.get("lost")),
         SwitchTo(T("button-promo"), id="yp", state=Booking.promo, when=lambda d, *_: not d.get("lost")),

@@ -252,3 +252,4 @@ reminders-button-off = 🔕 Turn reminders off
 reminders-button-on = 🔔 Turn reminders on
 reminders-on-short = Reminders are on.
 reminders-off-short = Reminders are off.
+button-book-free = ✅ Book (nothing to pay)

@@ -252,3 +252,4 @@ reminders-button-off = 🔕 Выключить напоминания
 reminders-button-on = 🔔 Включить напоминания
 reminders-on-short = Напоминания включены.
 reminders-off-short = Напоминания выключены.
+button-book-free = ✅ Забронировать (бесплатно)
