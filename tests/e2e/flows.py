@@ -8,8 +8,10 @@ from typing import Any
 from playground.client import PlaygroundClient
 
 # A free seat's button: its name ("K11"; "10-5" where the row label ends in a digit),
-# with its kind's mark in front where the row has room for one.
-SEAT_TEXT = re.compile(r"^(💺|♿|🤝|🛋)?([A-Z0-9]{1,3}?)-?(\d{1,3})$")
+# or only its number where a row of names would not fit a phone ("9": group 2 is
+# then empty), with its kind's mark in front where there is room for one. A taken
+# seat shows its state's symbol instead. The seat itself: seat_code(button).
+SEAT_TEXT = re.compile(r"^(💺|♿|🤝|🛋)?([A-Z0-9]{0,3}?)-?(\d{1,3})$")
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
