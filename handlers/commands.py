@@ -16,6 +16,7 @@ from domain.booking import BookingStatus
 from domain.errors import NotFound, PaymentProviderDown, ProviderRefused
 from domain.links import LinkKind, parse_link
 from domain.services.customers import CustomerService
+from infrastructure.tasks.queue import holding_jobs
 
 
 def commands_router() -> Router:
@@ -70,13 +71,16 @@ async def start(
         except NotFound:  # someone else's booking looks like none at all
             await _menu(dialog_manager, "link-invalid")
             return
-        await _ask_the_provider(services, link.id, payment_notices)
-        await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-        # The card that said "To pay ... by" goes; the booking as it is now comes
-        # below the customer's return, so no message keeps a stale deadline.
-        await dialog_manager.start(
-            MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.DELETE_AND_SEND
-        )
+        # The first reply is the booking as the provider says it is now; what the
+        # workers send about it (paid, the invoice) is handed to them after it.
+        async with holding_jobs():
+            await _ask_the_provider(services, link.id, payment_notices)
+            await dialog_manager.start(Menu.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+            # The card that said "To pay ... by" goes; the booking as it is now comes
+            # below the customer's return, so no message keeps a stale deadline.
+            await dialog_manager.start(
+                MyBookings.detail, data={"booking_id": link.id}, show_mode=ShowMode.DELETE_AND_SEND
+            )
 
 
 async def _ask_the_provider(services: AppServices, booking_id: int, notices: Any) -> None:

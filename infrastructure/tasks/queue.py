@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import Any
+from contextvars import ContextVar
+from typing import Any, AsyncIterator
 
 from dramatiq import Actor
 
@@ -29,6 +31,26 @@ class DramatiqJobQueue:
         await asyncio.to_thread(actor.send_with_options, kwargs=kwargs)
 
 
+# Jobs committed inside `holding_jobs()`, with who hands them over, in this task.
+_HELD: ContextVar[list[tuple["OutboxHandOver", list[OutboxJob]]] | None] = ContextVar("held_jobs", default=None)
+
+
+@contextlib.asynccontextmanager
+async def holding_jobs() -> AsyncIterator[None]:
+    """Jobs committed inside the block are handed over when it ends, so what the
+    block then shows comes before what the workers send: back from a pay page, the
+    booking's card before the worker's "paid" and invoice. They are in the outbox
+    already; a crash before the end leaves them to the sweeper, never lost."""
+    held: list[tuple[OutboxHandOver, list[OutboxJob]]] = []
+    token = _HELD.set(held)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+        for handover, jobs in held:
+            await handover(jobs)
+
+
 class OutboxHandOver:
     """After a commit: hand the transaction's jobs to the queue and note that they
     were handed over. Whatever fails here stays due in the outbox for the sweeper."""
@@ -37,6 +59,10 @@ class OutboxHandOver:
         self.queue, self.uow, self.clock = queue, uow, clock
 
     async def __call__(self, jobs: list[OutboxJob]) -> None:
+        held = _HELD.get()
+        if held is not None:
+            held.append((self, jobs))
+            return
         sent: list[int] = []
         for job in jobs:
             try:
