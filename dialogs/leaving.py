@@ -42,7 +42,22 @@ async def release_holds(services: AppServices, user_id: int, keep: int | None = 
     return released
 
 
-async def released_text(services: AppServices, released: list[Released], t: Texts) -> str:
+async def still_held(services: AppServices, user_id: int) -> list[Released]:
+    """The seats the customer holds now, by showtime (nothing is released)."""
+    watcher = services.hold_watch
+    if watcher is None:
+        return []
+    held = []
+    for watch in await watcher.of_user(user_id):
+        selection = await services.seats.selection(watch.showtime_id, owner_token(user_id))
+        if selection.seats:
+            held.append(Released(watch.showtime_id, tuple(selection.seats)))
+    return held
+
+
+async def released_text(
+    services: AppServices, released: list[Released], t: Texts, key: str = "holds-released"
+) -> str:
     """"Seats K11, K12 (The Last Observatory, Thu 3 Dec 20:00) are free again." per
     showtime; empty when nothing was held."""
     lines = []
@@ -55,7 +70,7 @@ async def released_text(services: AppServices, released: list[Released], t: Text
         order = sorted(item.seats, key=lambda c: (hall.seats[c].row_index, hall.seats[c].number) if c in hall.seats else (0, 0))
         lines.append(
             t(
-                "holds-released",
+                key,
                 seats=", ".join(seat_name(c) for c in order),
                 title=movie.title_in(t.locale),
                 date=day_label(showtime.starts_at, t, zone),

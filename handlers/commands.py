@@ -10,7 +10,7 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 
 from dialogs.context import AppServices
-from dialogs.leaving import release_holds, released_text
+from dialogs.leaving import release_holds, released_text, still_held
 from dialogs.states import Booking, Language, Menu, MyBookings
 from domain.booking import BookingStatus
 from domain.errors import NotFound, PaymentProviderDown, ProviderRefused
@@ -119,9 +119,11 @@ async def _menu(manager: DialogManager, note: str | None) -> None:
     await manager.start(Menu.main, mode=StartMode.RESET_STACK, data={"note": note} if note else None)
 
 
-async def help_command(message: Message, t: Any) -> None:
-    # Not a leaving: the screen above keeps working, held seats included.
-    await message.answer(t("help-text"))
+async def help_command(message: Message, t: Any, services: AppServices) -> None:
+    # Not a leaving: the screen above keeps working, so held seats stay held, and
+    # the help says so rather than leave the customer to wonder.
+    held = await released_text(services, await still_held(services, message.from_user.id), t, key="holds-kept")
+    await message.answer(t("help-text") + (f"\n\n{held}" if held else ""))
 
 
 async def _leave(message: Message, services: AppServices, t: Any, keep: int | None = None) -> bool:

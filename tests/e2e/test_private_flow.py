@@ -112,10 +112,14 @@ async def test_leaving_through_language_or_another_showtime_releases_holds(playg
         shows = await client.wait_for_text(ann["id"], "Showtimes on")
         answer = await press_first(client, ann, shows)
         assert SEATS_RELEASED.search(answer["text"]).group(1) == first
-        # /language leaves the flow too.
+        # /help is not a leaving: the seat map above still works, and help says the seats are held.
         second = await seat_map(client, ann)
         await tap_seat(client, ann, second, free_seat_buttons(second)[0])
         await client.wait_for_text(ann["id"], "Your seats:")
+        await client.send_text(ann["id"], "/help", user_id=ann["id"])
+        kept = await client.wait_for_text(ann["id"], "You still hold seats")
+        assert seat_name(_code(free_seat_buttons(second)[0])) in kept["text"]
+        # /language leaves the flow.
         await client.send_text(ann["id"], "/language", user_id=ann["id"])
         await client.wait_for_text(ann["id"], "are released")
         await client.wait_for_text(ann["id"], "Choose your language")

@@ -253,3 +253,4 @@ reminders-button-on = 🔔 Turn reminders on
 reminders-on-short = Reminders are on.
 reminders-off-short = Reminders are off.
 button-book-free = ✅ Book (nothing to pay)
+holds-kept = You still hold seats { $seats } ({ $title }, { $date } { $time }): the seat map above still works, and /cancel releases them.

@@ -253,3 +253,4 @@ reminders-button-on = 🔔 Включить напоминания
 reminders-on-short = Напоминания включены.
 reminders-off-short = Напоминания выключены.
 button-book-free = ✅ Забронировать (бесплатно)
+holds-kept = Места { $seats } ({ $title }, { $date } { $time }) всё ещё ваши: схема выше работает, а /cancel их освободит.
