@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 
 from tests.browser.test_webchat_phone import PHONE, wider_than_the_screen
 from tests.browser.webchat import WebChat
