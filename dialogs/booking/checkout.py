@@ -13,7 +13,7 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
@@ -22,7 +22,7 @@ from dialogs.context import Texts, owner_token, services, texts, user_id, watch_
 from dialogs.formatting import clip, clock, day_label, deadline, money, ticket_name
 from dialogs.i18n import T
 from dialogs.paying import open_link, pay_flags, pay_row, start_payment
-from dialogs.states import Booking
+from dialogs.states import Booking, MyBookings
 from domain.catalog import TicketType
 from domain.booking import Booking as BookingRecord, BookingStatus
 from domain.customer import Customer
@@ -218,6 +218,7 @@ async def reserved_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, 
     view = await svc.bookings.get_for_customer(dialog_manager.dialog_data["booking_id"], user_id(dialog_manager))
     return {
         "reserved": card_text(view, texts(dialog_manager), svc.policy.zone),
+        "cancellable": view.booking.status in (BookingStatus.AWAITING_PAYMENT, BookingStatus.PAID),
         **pay_flags(svc, view.booking, dialog_manager.dialog_data.get("pay_url", "")),
     }
 
@@ -266,9 +267,18 @@ summary_window = Window(
     getter=summary_getter,
 )
 
+async def on_cancel_booking(callback: CallbackQuery, _b: Button, manager: DialogManager) -> None:
+    """The same question as in My bookings (naming the booking and the refund)."""
+    await manager.start(MyBookings.confirm_cancel, data={"booking_id": manager.dialog_data["booking_id"]})
+
+
 reserved_window = Window(
     Format("{reserved}"),
     pay_row("p", after=_to_pay_window),
+    Row(
+        Button(T("button-cancel-booking"), id="rc", on_click=on_cancel_booking, when="cancellable"),
+        Cancel(T("button-menu"), id="rm"),
+    ),
     state=Booking.reserved,
     getter=reserved_getter,
 )

@@ -80,7 +80,11 @@ async def test_cancel_asks_before_cancelling_an_unpaid_booking(playground, cinem
         await client.wait_for_text(ann["id"], "Your seats:")
         await press(client, ann, "Continue ➡", wait_for="Total:")
         await press(client, ann, "✅ Book and pay")  # no payment provider in this bot
-        await client.wait_for_text(ann["id"], "To pay:")
+        card = await client.wait_for_text(ann["id"], "To pay:")
+        # The card itself offers cancelling (asked first) and the way back to the menu.
+        assert {"❌ Cancel booking", "🏠 Menu"} <= {b["text"] for b in buttons(card)}
+        await press(client, ann, "❌ Cancel booking", wait_for="Cancel booking #1")
+        await press(client, ann, "No", wait_for="Booking #1 — awaiting payment")
         await client.send_text(ann["id"], "/cancel", user_id=ann["id"])
         question = await client.wait_for_text(ann["id"], "Cancel booking #1")
         assert "Nothing has been paid" in question["text"]
