@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.container import build_container
 from handlers.jobs import REMINDERS_OFF
 from tests.e2e.conftest import running_bot, settings_for
-from tests.e2e.flows import start
+from tests.e2e.flows import press, start
 
 
 async def _wants_reminders(settings, user_id: int) -> bool:
@@ -28,11 +28,14 @@ async def test_reminders_switch_and_the_opt_out_button(playground, cinema_db):
         await start(client, ann)
         assert await _wants_reminders(settings, ann["id"])  # on by default
 
-        await client.send_text(ann["id"], "/reminders", user_id=ann["id"])
-        await client.wait_for_text(ann["id"], "Reminders are off")
-        assert not await _wants_reminders(settings, ann["id"])
+        # /reminders shows the state first; its button switches (tests/e2e/test_private_flow.py
+        # follows the card as it is edited).
         await client.send_text(ann["id"], "/reminders", user_id=ann["id"])
         await client.wait_for_text(ann["id"], "Reminders are on: you hear from us 2 hours before each show")
+        assert await _wants_reminders(settings, ann["id"])
+        await press(client, ann, "🔕 Turn reminders off")
+        assert not await _wants_reminders(settings, ann["id"])
+        await press(client, ann, "🔔 Turn reminders on")
         assert await _wants_reminders(settings, ann["id"])
 
         # A reminder as the worker sends it; its button turns reminders off.
