@@ -6,14 +6,11 @@ of per-chat long polls would each wake on every event of the server and make the
 playground, not the bot, the thing being measured.
 
 A CineBooker customer: ``/start show_<id>`` -> the seat map -> "⭐2" -> "Continue ➡"
--> the summary -> "✅ Book and pay" -> the booking's card ("Booking #N — awaiting
-payment", a line per seat). The bot under test has no payment provider configured
-(bench/_flash_sale_bots.py), so the summary offers "Book and pay" (book, pay at the
-desk) rather than the pay buttons, which would also call a provider: the sale is
-what is measured. When there are no two seats side by side it presses "⭐2" again a
-bounded number of times, after a short pause, while the map still shows two free
-seats. Every step waits for the bot's answer (a new message, or the callback query
-answered) before the next one.
+-> the summary -> "✅ Book and pay" -> the booking's card. The bot under test has no
+payment provider (bench/_flash_sale_bots.py): the sale is measured, not a provider.
+With no two seats side by side it presses "⭐2" again, a bounded number of times
+after a short pause, while the map shows two free seats. Every step waits for the
+bot's answer (a new message, or the callback query answered).
 
 The ceiling's customers replay exactly the actions (and pauses) the CineBooker
 customers made, so both bots get the same updates from the same chats.
