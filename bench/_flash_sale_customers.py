@@ -109,8 +109,8 @@ class Chat:
 
 
 class EventStream:
-    """Every event of the playground, applied to the customers' chats; also notes
-    when the control API accepted each user message and button press."""
+    """Every event of the playground applied to the chats, and when the control API
+    accepted each user message and button press."""
 
     def __init__(self, base_url: str, http: aiohttp.ClientSession) -> None:
         self.base_url = base_url
@@ -278,8 +278,7 @@ async def book_two_seats(shop: Shop, customer: Customer, rng: random.Random) -> 
 
 
 def reserved_seats(card: str) -> tuple[str, ...]:
-    """The seat codes ("F-3", as stored) of a booking's card, which names them as
-    people read them ("F3"; "10-5" where a row label ends in a digit)."""
+    """The stored seat codes ("F-3") of a booking's card, which says "F3"."""
     return tuple(f"{row}-{number}" for row, number in SEAT_LINE.findall(card))
 
 
