@@ -41,7 +41,6 @@ MAX_BEST_TRIES = 3  # presses of ⭐2 a customer makes before giving up
 RETRY_PAUSE_S = (0.2, 0.6)  # a pause before pressing ⭐2 again, like a person would
 FREE_SEATS = re.compile(r"(\d+) seats are free")
 RESERVED = re.compile(r"Booking #\d+ — awaiting payment")
-# The card's lines "F3 · Adult · €12.50": a seat's name, as people read it.
 SEAT_LINE = re.compile(r"^([A-Z0-9]{1,3}?)-?([1-9][0-9]{0,2}) · ", re.MULTILINE)
 
 
@@ -355,9 +354,8 @@ def percentile(values: list[float], p: float) -> float:
 def timings(
     customers: list[Customer], events: EventStream, calls: list[dict[str, Any]], delivered: dict[int, float]
 ) -> Timings:
-    """Per update: from acceptance (or delivery) to the first Bot API call the bot
-    made for that chat afterwards. A customer waits for each answer before its next
-    update, so every call between two updates of a chat answers the first one."""
+    """Per update: from acceptance (or delivery) to the bot's first Bot API call for
+    that chat; a customer waits for each answer, so such a call answers that update."""
     call_times: dict[int, list[float]] = {}
     for call in calls:
         if call.get("chat_id") is not None:
