@@ -26,7 +26,6 @@ command-cancel = Cancel and go back to the menu
 language-choose = Choose your language:
 language-changed = Language changed.
 link-invalid = That link does not lead anywhere (any more). Here is the menu.
-cancelled = Cancelled. Here is the menu.
 not-understood = I did not understand that. Please use the buttons.
 throttled = Slow down a little, please.
 error-stale-button = That button is out of date. Here is a fresh menu.
@@ -185,7 +184,6 @@ invoice-resent = Here it is again.
 reminder-text = ⏰ Reminder: { $movie } starts at { $time } in { $hall }. Seats { $seats } (booking #{ $number }). Enjoy the show!
 reminder-button-off = 🔕 No more reminders
 reminders-off = Reminders are off. Send /reminders to turn them back on.
-reminders-on = Reminders are on: you hear from us { $hours } hours before each show.
 command-reminders = Reminders before the show on/off
 
 ## The PDF invoice (labels; numbers and dates follow them)

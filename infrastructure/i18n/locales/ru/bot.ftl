@@ -26,7 +26,6 @@ command-cancel = Прервать и вернуться в меню
 language-choose = Выберите язык:
 language-changed = Язык изменён.
 link-invalid = Эта ссылка никуда не ведёт (уже). Вот меню.
-cancelled = Отменено. Вот меню.
 not-understood = Я не понял. Пожалуйста, пользуйтесь кнопками.
 throttled = Пожалуйста, чуть медленнее.
 error-stale-button = Эта кнопка устарела. Вот свежее меню.
@@ -185,7 +184,6 @@ invoice-resent = Вот он ещё раз.
 reminder-text = ⏰ Напоминание: «{ $movie }» начинается в { $time }, { $hall }. Места { $seats } (бронь №{ $number }). Приятного просмотра!
 reminder-button-off = 🔕 Больше не напоминать
 reminders-off = Напоминания выключены. Отправьте /reminders, чтобы включить их снова.
-reminders-on = Напоминания включены: мы напишем за { $hours } ч. до каждого сеанса.
 command-reminders = Напоминания перед сеансом вкл./выкл.
 
 ## The PDF invoice (labels; numbers and dates follow them)
