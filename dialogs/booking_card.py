@@ -15,6 +15,15 @@ from domain.money import Money
 from domain.services.bookings import BookingView
 
 
+def discount_line(amount: Money, source: object, promo_code: str | None, t: Texts) -> str:
+    """"Promo code WINTER15: −€3.45" (or the group discount), said once; empty
+    when there is no discount. The summary and the card alike."""
+    if not amount.amount:
+        return ""
+    label = t("discount-group") if str(source) == "group" else t("discount-promo", code=promo_code or "")
+    return t("summary-discount", source=label, amount=money(amount, t))
+
+
 def refunded_amount(booking: Booking) -> Money:
     """What went back to the customer: the amount paid (the total if unknown)."""
     if booking.paid_amount is not None:
@@ -37,10 +46,8 @@ def card_text(view: BookingView, t: Texts, zone: ZoneInfo) -> str:
         t("summary-line", seat=seat_name(s.seat_code), type=ticket_name(s.ticket_type, t), price=money(s.price, t))
         for s in b.seats
     )
-    discount = ""
-    if b.discount.amount:
-        source = t("discount-group") if b.discount_source == "group" else t("discount-promo", code=b.promo_code or "")
-        discount = t("summary-discount", source=source, amount=money(b.discount, t)) + "\n"
+    discount = discount_line(b.discount, b.discount_source, b.promo_code, t)
+    discount = discount + "\n" if discount else ""
     return t(
         "booking-detail",
         number=b.id or 0,

@@ -15,12 +15,27 @@ from dialogs.context import AppServices, Texts, owner_token
 from dialogs.formatting import clock, day_label
 from domain.errors import NotFound
 from domain.hall import seat_name
+from domain.holds import WatchedHold
 
 
 @dataclass(frozen=True, slots=True)
 class Released:
     showtime_id: int
     seats: tuple[str, ...]
+
+
+async def _holds(services: AppServices, user_id: int) -> list[tuple[WatchedHold, Released]]:
+    """Each watched hold of the customer with the seats it still holds (none when
+    it lapsed or was given up meanwhile)."""
+    watcher = services.hold_watch
+    if watcher is None:
+        return []
+    owner = owner_token(user_id)
+    found = []
+    for watch in await watcher.of_user(user_id):
+        selection = await services.seats.selection(watch.showtime_id, owner)
+        found.append((watch, Released(watch.showtime_id, tuple(selection.seats))))
+    return found
 
 
 async def release_holds(services: AppServices, user_id: int, keep: int | None = None) -> list[Released]:
@@ -30,29 +45,19 @@ async def release_holds(services: AppServices, user_id: int, keep: int | None = 
     if watcher is None:
         return []
     released = []
-    owner = owner_token(user_id)
-    for watch in await watcher.of_user(user_id):
+    for watch, held in await _holds(services, user_id):
         if watch.showtime_id == keep:
             continue
-        selection = await services.seats.selection(watch.showtime_id, owner)
-        if selection.seats:
-            await services.seats.release_all(watch.showtime_id, owner)
-            released.append(Released(watch.showtime_id, tuple(selection.seats)))
+        if held.seats:
+            await services.seats.release_all(watch.showtime_id, owner_token(user_id))
+            released.append(held)
         await watcher.forget(watch)
     return released
 
 
 async def still_held(services: AppServices, user_id: int) -> list[Released]:
     """The seats the customer holds now, by showtime (nothing is released)."""
-    watcher = services.hold_watch
-    if watcher is None:
-        return []
-    held = []
-    for watch in await watcher.of_user(user_id):
-        selection = await services.seats.selection(watch.showtime_id, owner_token(user_id))
-        if selection.seats:
-            held.append(Released(watch.showtime_id, tuple(selection.seats)))
-    return held
+    return [held for _, held in await _holds(services, user_id) if held.seats]
 
 
 async def released_text(

@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, Swit
 from aiogram_dialog.widgets.text import Format
 
 from dialogs.answers import say
-from dialogs.booking_card import card_text
+from dialogs.booking_card import card_text, discount_line
 from dialogs.context import Texts, owner_token, services, texts, user_id, watch_selection
 from dialogs.formatting import clip, clock, day_label, deadline, money, ticket_name
 from dialogs.i18n import T
@@ -111,12 +111,7 @@ def _summary_text(quote: Quote, t: Texts) -> tuple[str, str]:
           price=money(line.price, t))
         for line in quote.lines
     )
-    discount = ""
-    if quote.discount.amount:
-        group = str(quote.discount_source) == "group"
-        source = t("discount-group") if group else t("discount-promo", code=quote.promo_code or "")
-        discount = t("summary-discount", source=source, amount=money(quote.discount, t))
-    return lines, discount
+    return lines, discount_line(quote.discount, quote.discount_source, quote.promo_code, t)
 
 
 async def summary_getter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

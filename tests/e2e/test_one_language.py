@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import re
 
-from playground.payments.app import create_payments_app
-from playground.payments.client import PaymentsClient
-from playground.telegram.app import serve
 from tests.e2e.conftest import running_bot, settings_for
 from tests.e2e.flows import buttons, free_seat_buttons, open_seat_map, payment_ref, press, tap_seat
-from tests.e2e.processes import free_port
-from tests.e2e.test_payments import WEBHOOK_SECRET, served_bot
+from tests.e2e.test_payments import card_bot
 
 NO_PROVIDERS = {"stripe_secret_key": "", "paypal_client_id": "", "paypal_client_secret": ""}
 # Words of the English texts a Russian customer must never see.
@@ -70,36 +66,28 @@ async def test_timers_speak_the_telegram_language_of_a_customer_who_never_chose(
 
 async def test_payment_confirmation_and_invoice_come_in_russian_in_that_order(playground, cinema_db):
     url, client, _ = playground
-    async with serve(create_payments_app(paypal=False)) as stripe_url, PaymentsClient(stripe_url) as sandbox:
-        port = free_port()
-        public = f"http://127.0.0.1:{port}"
-        settings = settings_for(
-            cinema_db, url, public_url=public, stripe_api_url=stripe_url, stripe_secret_key="sk_test_ru",
-            stripe_webhook_secret=WEBHOOK_SECRET, paypal_client_id="", paypal_client_secret="",
+    async with card_bot(cinema_db, url) as sandbox:
+        olga = await client.create_user("Olga", language_code="ru")
+        chat = olga["id"]
+        current = await open_seat_map(client, olga, en=False)
+        await tap_seat(client, olga, current, free_seat_buttons(current)[0])
+        await press(client, olga, "Далее ➡", wait_for="Итого")
+        await press(client, olga, "💳 Оплатить картой")
+        window = await client.wait_for_message(
+            chat, lambda m: m["outgoing"] and any(b.get("url") for b in buttons(m))
         )
-        await sandbox.add_stripe_webhook(public + "/webhooks/stripe", secret=WEBHOOK_SECRET)
-        async with served_bot(settings, port):
-            olga = await client.create_user("Olga", language_code="ru")
-            chat = olga["id"]
-            current = await open_seat_map(client, olga, en=False)
-            await tap_seat(client, olga, current, free_seat_buttons(current)[0])
-            await press(client, olga, "Далее ➡", wait_for="Итого")
-            await press(client, olga, "💳 Оплатить картой")
-            window = await client.wait_for_message(
-                chat, lambda m: m["outgoing"] and any(b.get("url") for b in buttons(m))
-            )
-            assert "К оплате" in window["text"]
-            await sandbox.pay(payment_ref(window))
-            invoice = await client.wait_for_message(chat, lambda m: m.get("document") is not None, timeout=20)
-            assert invoice["caption"].startswith("🧾 Счёт")
-            transcript = await client.transcript(chat)
-            texts = _bot_texts(transcript)
-            confirmed = next(i for i, t in enumerate(texts) if "Оплата получена" in t)
-            assert confirmed < texts.index(invoice["caption"]), "'paid' comes before the invoice"
-            # The pay window itself turns into the paid booking, in Russian, with no link left.
-            edited = await client.wait_for_message(
-                chat, lambda m: m["message_id"] == window["message_id"] and "оплачен" in (m.get("text") or "").lower(),
-                timeout=10,
-            )
-            assert not any(b.get("url") for b in buttons(edited))
-            _all_russian(await client.transcript(chat))
+        assert "К оплате" in window["text"]
+        await sandbox.pay(payment_ref(window))
+        invoice = await client.wait_for_message(chat, lambda m: m.get("document") is not None, timeout=20)
+        assert invoice["caption"].startswith("🧾 Счёт")
+        transcript = await client.transcript(chat)
+        texts = _bot_texts(transcript)
+        confirmed = next(i for i, t in enumerate(texts) if "Оплата получена" in t)
+        assert confirmed < texts.index(invoice["caption"]), "'paid' comes before the invoice"
+        # The pay window itself turns into the paid booking, in Russian, with no link left.
+        edited = await client.wait_for_message(
+            chat, lambda m: m["message_id"] == window["message_id"] and "оплачен" in (m.get("text") or "").lower(),
+            timeout=10,
+        )
+        assert not any(b.get("url") for b in buttons(edited))
+        _all_russian(await client.transcript(chat))

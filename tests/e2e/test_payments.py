@@ -55,6 +55,22 @@ async def served_bot(settings, port):
         await runner.cleanup()
 
 
+@asynccontextmanager
+async def card_bot(cinema_db: str, api_url: str, **extra):  # type: ignore[no-untyped-def]
+    """The served bot with Stripe's sandbox only, its signed webhook registered;
+    yields the sandbox's client."""
+    async with serve(create_payments_app(paypal=False)) as stripe_url, PaymentsClient(stripe_url) as sandbox:
+        port = _free_port()
+        public = f"http://127.0.0.1:{port}"
+        settings = settings_for(
+            cinema_db, api_url, public_url=public, stripe_api_url=stripe_url, stripe_secret_key="sk_test_card",
+            stripe_webhook_secret=WEBHOOK_SECRET, paypal_client_id="", paypal_client_secret="", **extra,
+        )
+        await sandbox.add_stripe_webhook(public + "/webhooks/stripe", secret=WEBHOOK_SECRET)
+        async with served_bot(settings, port):
+            yield sandbox
+
+
 async def pay_from_chat(client, user, button: str) -> str:
     """Press a pay button on a booking's card that offers it (the booking flow's
     card, My bookings'); returns the provider's reference (the last part of the
